@@ -1,0 +1,110 @@
+"""Input checks shared by every public function of nbtools.
+
+Each check either returns a cleaned value or raises a ``ValueError``/``TypeError`` whose message
+says which argument was wrong, what was expected, what arrived, and how to fix it (the
+scikit-learn habit). Library code never uses ``assert`` for user input.
+"""
+import numbers
+
+import numpy as np
+
+
+def as_float_array(x, name, ndim=None, allow_nonfinite=False):
+    """Return ``x`` as a float64 numpy array, checking its type, dimension and finiteness.
+
+    ``ndim`` may be an int or a tuple of allowed ints.
+    """
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__} instead.")
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"{name} must be an array of numbers (convertible to float64); "
+            f"got {type(x).__name__} that numpy cannot convert ({err})."
+        ) from None
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            hint = ""
+            if 2 in allowed and arr.ndim == 1:
+                hint = " If it holds one sample, use x.reshape(1, -1); one feature, x.reshape(-1, 1)."
+            raise ValueError(
+                f"{name} must be a {want} array, got a {arr.ndim}-D array of shape {arr.shape}.{hint}"
+            )
+    if not allow_nonfinite and arr.size and not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(
+            f"{name} contains {bad} NaN or infinite value(s); expected only finite numbers. "
+            f"Drop or impute those entries first (np.isfinite({name}) finds them)."
+        )
+    return arr
+
+
+def as_labels(y, name, n=None, n_classes=None):
+    """Return integer class labels as a 1-D int64 array of length ``n``, each in [0, n_classes)."""
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of class labels, got shape {arr.shape}.")
+    if arr.dtype.kind not in "iub":
+        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            arr = arr.astype(np.int64)
+        else:
+            raise TypeError(
+                f"{name} must hold integer class labels (0, 1, ...), got dtype {arr.dtype}"
+                f"{' with non-integer values' if arr.dtype.kind == 'f' else ''}."
+            )
+    arr = arr.astype(np.int64)
+    if n is not None and len(arr) != n:
+        raise ValueError(
+            f"{name} has {len(arr)} labels but X has {n} rows; they must match, one label per row."
+        )
+    if n_classes is not None and arr.size and (arr.min() < 0 or arr.max() >= n_classes):
+        found = np.unique(arr[(arr < 0) | (arr >= n_classes)])[:5].tolist()
+        raise ValueError(
+            f"{name} must hold labels in 0..{n_classes - 1}, found {found}."
+        )
+    return arr
+
+
+def check_number(value, name, low=None, high=None, low_open=False, integer=False):
+    """Check a scalar hyperparameter: a finite real (or int) in [low, high] (``low_open``: (low, high])."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        want = "an integer" if integer else "a number"
+        raise TypeError(f"{name} must be {want}, got {value!r} of type {type(value).__name__}.")
+    if not integer and not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}.")
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and value > high
+    if too_low or too_high:
+        lo = "-inf" if low is None else low
+        hi = "inf" if high is None else high
+        interval = f"{'(' if low_open else '['}{lo}, {hi}]"
+        raise ValueError(f"{name} must be in {interval}, got {value!r}.")
+    return int(value) if integer else float(value)
+
+
+def check_choice(value, name, choices):
+    """Check that ``value`` is one of the names in ``choices``; the message lists them all."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {sorted(choices)}; got {value!r}.")
+    key = value.lower()
+    if key not in choices:
+        raise ValueError(f"Unknown {name} {value!r}; choose one of {sorted(choices)}.")
+    return key
+
+
+def make_rng(seed, name="seed"):
+    """Return a numpy Generator from an int seed or a Generator (randomness is a parameter)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        raise TypeError(
+            f"{name} must be an int or a numpy Generator; nbtools never uses global random state, "
+            f"so pass seed=0 (any int) for reproducible numbers."
+        )
+    return np.random.default_rng(check_number(seed, name, low=0, integer=True))

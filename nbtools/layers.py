@@ -1,0 +1,185 @@
+"""Layers: the building blocks of a network, each a forward and a backward function.
+
+Every layer maps a batch ``x`` of shape ``(n, n_in)`` to ``(n, n_out)`` in ``forward`` and keeps
+what its backward pass needs on ``self`` (``self.x`` or ``self.a``), where you can look at it.
+``backward(grad_out)`` takes dL/d(output), shape ``(n, n_out)``, and returns dL/d(input), shape
+``(n, n_in)``; a layer with parameters also adds dL/d(parameter) into ``grads``, which sits beside
+``params`` under the same names. Gradients *accumulate* (``+=``), as in PyTorch: call
+``zero_grad()`` before each backward pass. That is what lets one layer be used twice (shared
+weights) and still get the sum of both contributions.
+
+Example::
+
+    >>> import numpy as np
+    >>> layer = Dense(2, 3, seed=0)
+    >>> z = layer.forward(np.ones((5, 2)))          # (5, 3)
+    >>> grad_x = layer.backward(np.ones((5, 3)))    # (5, 2); layer.grads["W"] is now (3, 2)
+"""
+import numpy as np
+
+from ._checks import check_number, make_rng
+from .init import get_init
+
+
+class Layer:
+    """Base class: no parameters, and forward/backward left to the subclass."""
+
+    def __init__(self):
+        self.params = {}
+        self.grads = {}
+
+    def __call__(self, x):
+        return self.forward(x)
+
+    def zero_grad(self):
+        for g in self.grads.values():
+            g.fill(0.0)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Dense(Layer):
+    """Affine layer z = x W^T + b, the "weighted sum plus bias" of every unit at once.
+
+    Shapes: x (n, n_in), W (n_out, n_in) (row j = the weights of unit j, which belong to the
+    receiving unit), b (n_out,), z (n, n_out).
+
+    Backward, with g = dL/dz of shape (n, n_out):
+        dL/dW = g^T x   (n_out, n_in),   dL/db = sum over the batch of g   (n_out,),
+        dL/dx = g W     (n, n_in).
+    """
+
+    def __init__(self, n_in, n_out, init="xavier_normal", seed=0):
+        super().__init__()
+        self.n_in = check_number(n_in, "n_in", low=1, integer=True)
+        self.n_out = check_number(n_out, "n_out", low=1, integer=True)
+        self.init = get_init(init)
+        W = np.asarray(self.init(self.n_in, self.n_out, make_rng(seed)), dtype=np.float64)
+        if W.shape != (self.n_out, self.n_in):
+            raise ValueError(
+                f"init returned weights of shape {W.shape}; expected (n_out, n_in) = "
+                f"{(self.n_out, self.n_in)}. An initializer is a function (n_in, n_out, rng) -> W."
+            )
+        self.params = {"W": W, "b": np.zeros(self.n_out)}
+        self.grads = {"W": np.zeros_like(W), "b": np.zeros(self.n_out)}
+        self.x = None
+
+    def forward(self, x):
+        if x.ndim != 2 or x.shape[1] != self.n_in:
+            raise ValueError(
+                f"Dense({self.n_in}, {self.n_out}) expects input of shape (n, {self.n_in}), "
+                f"got {x.shape}."
+            )
+        self.x = x
+        return x @ self.params["W"].T + self.params["b"]
+
+    def backward(self, grad_out):
+        self.grads["W"] += grad_out.T @ self.x
+        self.grads["b"] += grad_out.sum(axis=0)
+        return grad_out @ self.params["W"]
+
+    def __repr__(self):
+        return f"Dense({self.n_in}, {self.n_out})"
+
+
+class Activation(Layer):
+    """An element-wise function a = f(z); backward multiplies by f'(z) (the chain rule)."""
+
+    def forward(self, z):
+        self.z = z
+        self.a = self.f(z)
+        return self.a
+
+    def backward(self, grad_out):
+        return grad_out * self.df()
+
+
+class Identity(Activation):
+    """a = z, f'(z) = 1. The output activation for regression."""
+
+    def f(self, z):
+        return z
+
+    def df(self):
+        return np.ones_like(self.z)
+
+
+class Sigmoid(Activation):
+    """The logistic function a = 1 / (1 + e^-z), with f'(z) = a (1 - a) <= 1/4.
+
+    Computed as exp(-log(1 + e^-z)) so that no exponential overflows for large |z|.
+    """
+
+    def f(self, z):
+        return np.exp(-np.logaddexp(0.0, -z))
+
+    def df(self):
+        return self.a * (1.0 - self.a)
+
+
+class Tanh(Activation):
+    """a = tanh(z), f'(z) = 1 - a^2 <= 1."""
+
+    def f(self, z):
+        return np.tanh(z)
+
+    def df(self):
+        return 1.0 - self.a**2
+
+
+class ReLU(Activation):
+    """a = max(0, z), f'(z) = 1 for z > 0 and 0 otherwise (we pick 0 at the kink z = 0)."""
+
+    def f(self, z):
+        return np.maximum(z, 0.0)
+
+    def df(self):
+        return (self.z > 0).astype(np.float64)
+
+    def backward(self, grad_out):
+        return grad_out * (self.z > 0)  # the same as grad_out * df(), without the float copy
+
+
+class LeakyReLU(Activation):
+    """a = z for z >= 0 and alpha z otherwise; f'(z) = 1 or alpha, so a unit never goes fully dead."""
+
+    def __init__(self, alpha=0.01):
+        super().__init__()
+        self.alpha = check_number(alpha, "alpha", low=0.0, high=1.0)
+
+    def f(self, z):
+        return np.where(z >= 0, z, self.alpha * z)
+
+    def df(self):
+        return np.where(self.z >= 0, 1.0, self.alpha)
+
+    def __repr__(self):
+        return f"LeakyReLU(alpha={self.alpha:g})"
+
+
+class Softmax(Layer):
+    """Row-wise a_k = e^{z_k} / sum_j e^{z_j}: turns k scores into k probabilities.
+
+    Not element-wise, so backward uses the full Jacobian da_k/dz_j = a_k (delta_kj - a_j), which
+    applied to g = dL/da gives dL/dz = a * (g - sum_k g_k a_k).
+    """
+
+    def forward(self, z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        self.a = e / e.sum(axis=1, keepdims=True)
+        return self.a
+
+    def backward(self, grad_out):
+        return self.a * (grad_out - (grad_out * self.a).sum(axis=1, keepdims=True))
+
+
+ACTIVATIONS = {
+    "identity": Identity,
+    "linear": Identity,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "softmax": Softmax,
+}

@@ -1,0 +1,224 @@
+"""Training: the loop that turns data, a network, a loss and an optimizer into a trained network.
+
+Notebook 00 writes the loop out by hand; ``fit`` is the same loop with the bookkeeping the plots
+need. Each step on a mini-batch (X_b, y_b) is
+
+    a = net.forward(X_b)          # forward
+    L = loss(a, y_b)              # loss
+    net.zero_grad()               # zero gradients
+    net.backward(loss.backward()) # backward
+    optimizer.step(net.parameters(), net.gradients())   # step
+
+``fit`` returns a ``History``: loss and accuracy per epoch (train and validation), the loss and
+per-layer gradient norms of every step, and parameter snapshots when asked. Training that diverges
+(a non-finite loss, or one that explodes far above where it started) stops with a warning and is
+recorded in ``history.diverged``, so a plot of the history still draws.
+"""
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import as_float_array, as_labels, check_number, make_rng
+from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, get_loss
+from .optim import get_optimizer
+
+
+class DivergenceWarning(RuntimeWarning):
+    """Training stopped because the loss became non-finite or exploded."""
+
+
+@dataclass
+class History:
+    """What happened during ``fit``. Index e of the per-epoch lists is *after* e epochs (0 = start).
+
+    train_loss, train_acc, val_loss, val_acc : per-epoch lists (accuracy is None for regression).
+    step_loss : the mini-batch loss of every step.
+    grad_norms : array (steps, layers): ||dL/dW^(l)|| at every step, one column per Dense layer.
+    snapshots : list of (step, weights) every ``snapshot_every`` steps, step 0 included.
+    diverged : True if training was stopped by divergence; ``message`` says why and when.
+    best_epoch : the epoch whose weights were kept by early stopping (else the last one).
+    """
+
+    train_loss: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_acc: list = field(default_factory=list)
+    step_loss: list = field(default_factory=list)
+    grad_norms: np.ndarray = None
+    snapshots: list = field(default_factory=list)
+    diverged: bool = False
+    message: str = ""
+    best_epoch: int = 0
+    epochs_run: int = 0
+
+    def __repr__(self):
+        last = f"{self.train_loss[-1]:.3g}" if self.train_loss else "n/a"
+        state = f", diverged: {self.message}" if self.diverged else ""
+        return f"History(epochs_run={self.epochs_run}, final train_loss={last}{state})"
+
+
+def default_loss(net):
+    """The loss that goes with the output activation: BCE, softmax cross-entropy or MSE."""
+    return {"sigmoid": BinaryCrossEntropy, "softmax": SoftmaxCrossEntropy}.get(net.output, MeanSquaredError)()
+
+
+def _fused(net, loss):
+    """True when the loss can be computed from logits z^(L): the stable, fused form."""
+    return (net.output == "sigmoid" and isinstance(loss, BinaryCrossEntropy)) or (
+        net.output == "softmax" and isinstance(loss, SoftmaxCrossEntropy)
+    )
+
+
+def evaluate(net, X, y, loss=None):
+    """(loss, accuracy) of ``net`` on (X, y); accuracy is None for a regression network."""
+    loss = default_loss(net) if loss is None else get_loss(loss)
+    out = net.forward(X)
+    return _score(net, out, loss.targets(y, out), loss)
+
+
+def _score(net, out, T, loss):
+    """(loss, accuracy) from the outputs of the last forward pass and targets T in the loss's format."""
+    fused = _fused(net, loss)
+    value = float(loss.value_and_grad(net.z[-1] if fused else out, T, fused)[0])
+    if net.output == "softmax":
+        return value, float(np.mean(out.argmax(axis=1) == T.argmax(axis=1)))
+    if net.output == "sigmoid" and out.shape[1] == 1:
+        return value, float(np.mean((out[:, 0] >= 0.5) == (T[:, 0] == 1)))
+    return value, None
+
+
+def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=32, seed=0,
+        validation=None, early_stopping=None, snapshot_every=None, schedule=None,
+        explode_factor=1e4, progress="auto", callback=None):
+    """Train ``net`` on (X, y) with mini-batch gradient descent; return a ``History``.
+
+    loss : a loss object or name; default: the one matching ``net.output`` (see ``default_loss``).
+    optimizer : an object with ``step(params, grads)`` (``nbtools.optim``) or a name such as
+        ``"sgd"`` or ``"adam"``, built with learning rate ``lr``.
+    batch_size : samples per step, 1..n; ``None`` means the whole training set (full batch).
+    seed : int or Generator for the shuffling of every epoch (same seed, same run).
+    validation : optional (X_val, y_val), evaluated after every epoch.
+    early_stopping : patience in epochs: stop when the validation loss has not improved for that
+        many epochs and restore the weights of the best epoch. Needs ``validation``.
+    snapshot_every : keep a copy of the weights every that many steps (for scrubbing through training).
+    schedule : optional learning-rate schedule with a ``step()`` method, called once per epoch.
+    explode_factor : stop as diverged when a loss exceeds this many times the starting loss.
+    progress : ``"auto"`` shows a progress bar once training has taken more than 2 s; True, False.
+    callback : optional function ``callback(epoch, net, history)`` called after every epoch
+        (and once with epoch 0 before training), e.g. to record per-layer statistics.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    n = len(X)
+    y = _check_targets(net, y, n)
+    loss = default_loss(net) if loss is None else get_loss(loss)
+    if isinstance(optimizer, str):
+        optimizer = get_optimizer(optimizer, lr=lr)
+    elif not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must be a name like 'adam' or an object with step(params, grads); got {optimizer!r}.")
+    epochs = check_number(epochs, "epochs", low=0, integer=True)
+    batch_size = n if batch_size is None else check_number(batch_size, "batch_size", low=1, high=n, integer=True)
+    if early_stopping is not None:
+        early_stopping = check_number(early_stopping, "early_stopping", low=1, integer=True)
+        if validation is None:
+            raise ValueError("early_stopping needs validation=(X_val, y_val) to watch the validation loss.")
+    if snapshot_every is not None:
+        snapshot_every = check_number(snapshot_every, "snapshot_every", low=1, integer=True)
+    # the targets in the loss's own format, e.g. one-hot rows for softmax (this also checks X's width)
+    T = loss.targets(y, net.forward(X))
+    if validation is not None:
+        X_val = as_float_array(validation[0], "validation X", ndim=2)
+        y_val = _check_targets(net, validation[1], len(X_val))
+        validation = (X_val, loss.targets(y_val, net.forward(X_val)))
+    rng, fused = make_rng(seed), _fused(net, loss)
+    wrt = "z" if fused else "a"
+    hist = History()
+    norms = []
+    _record_epoch(hist, net, X, T, loss, validation)
+    start_loss = max(hist.train_loss[0], 1e-12)
+    best = (hist.val_loss[0] if validation else np.inf, 0, net.get_weights())
+    if snapshot_every:
+        hist.snapshots.append((0, net.get_weights()))
+    bar, t0, step = None, time.perf_counter(), 0
+    if callback is not None:
+        callback(0, net, hist)
+
+    params, grads = net.parameters(), net.gradients()  # the same arrays all along, updated in place
+    weight_grads = grads[::2]
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)
+        for i in range(0, n, batch_size):
+            idx = order[i:i + batch_size]
+            out = net._forward(X[idx])
+            value, grad = loss.value_and_grad(net.z[-1] if fused else out, T[idx], fused)
+            net.zero_grad()
+            net._backward(grad, wrt)
+            optimizer.step(params, grads)
+            step += 1
+            hist.step_loss.append(float(value))
+            norms.append([np.sqrt(np.vdot(g, g)) for g in weight_grads])
+            if snapshot_every and step % snapshot_every == 0:
+                hist.snapshots.append((step, net.get_weights()))
+            if not np.isfinite(value) or value > explode_factor * start_loss:
+                hist.diverged = True
+                hist.message = (f"loss became {value:.3g} at epoch {epoch}, step {step} (it started at "
+                                f"{start_loss:.3g}); try a smaller learning rate")
+                break
+        if hist.diverged:
+            break
+        if schedule is not None:
+            schedule.step()
+        _record_epoch(hist, net, X, T, loss, validation)
+        hist.epochs_run = epoch
+        if callback is not None:
+            callback(epoch, net, hist)
+        if validation and hist.val_loss[-1] < best[0]:
+            best = (hist.val_loss[-1], epoch, net.get_weights())
+        bar = _progress(bar, progress, t0, epoch, epochs)
+        if early_stopping and epoch - best[1] >= early_stopping:
+            hist.message = f"early stopping at epoch {epoch}: no better validation loss since epoch {best[1]}"
+            break
+
+    if bar is not None:
+        bar.close()
+    hist.grad_norms = np.array(norms).reshape(len(norms), len(net.dense))
+    hist.best_epoch = hist.epochs_run
+    if early_stopping:
+        net.set_weights(best[2])
+        hist.best_epoch = best[1]
+    if hist.diverged:
+        warnings.warn(f"Training diverged: {hist.message}.", DivergenceWarning, stacklevel=2)
+    return hist
+
+
+def _check_targets(net, y, n):
+    if net.output in ("sigmoid", "softmax") and np.asarray(y).ndim == 1:
+        classes = 2 if net.output == "sigmoid" else net.sizes[-1]
+        return as_labels(y, "y", n=n, n_classes=classes)
+    y = as_float_array(y, "y", ndim=(1, 2))
+    if len(y) != n:
+        raise ValueError(f"y has {len(y)} rows but X has {n}; they must match, one target per row.")
+    return y
+
+
+def _record_epoch(hist, net, X, T, loss, validation):
+    value, acc = _score(net, net._forward(X), T, loss)
+    hist.train_loss.append(value)
+    hist.train_acc.append(acc)
+    if validation:
+        X_val, T_val = validation
+        value, acc = _score(net, net._forward(X_val), T_val, loss)
+        hist.val_loss.append(value)
+        hist.val_acc.append(acc)
+
+
+def _progress(bar, progress, t0, epoch, epochs):
+    """Create the progress bar lazily, once training has run longer than 2 s (or at once if True)."""
+    if bar is None and (progress is True or (progress == "auto" and time.perf_counter() - t0 > 2.0)):
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=epochs, initial=epoch - 1, desc="epochs", leave=False)
+    if bar is not None:
+        bar.update(1)
+    return bar

@@ -1,0 +1,218 @@
+"""Notebooks as a student meets them: JupyterLab in a real browser, Run All, then move a slider.
+
+For each (notebook, slider) below the test opens the notebook in JupyterLab in headless Chromium,
+clears the saved outputs, runs all cells from the Run menu, checks that no cell shows an error,
+finds the slider (by its description, or the first one when the description is None), takes a
+screenshot of the figure under it, moves the slider one step with the keyboard, and checks that
+the figure is redrawn within two seconds. Screenshots go to tests/browser/screenshots/ (not
+committed) to look at.
+"""
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# (notebook path from the project root, description of the slider to move; None = the first one)
+NOTEBOOKS = [
+    ("notebooks/00_start_here.ipynb", None),
+]
+
+KERNEL_READY_TIMEOUT = 120  # s: kernel start on a cold, slow machine
+RUN_ALL_TIMEOUT = 300  # s: notebooks run in seconds; this is headroom for a loaded CI machine
+REDRAW_LIMIT = 2.0  # s: a slider must redraw its figure within this
+
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+# Cell prompts: "[*]:" while queued or running, "[3]:" once run, "[ ]:" never run.
+PROMPTS_JS = """(panel) => {
+  const cells = [...document.querySelectorAll(panel + ' .jp-CodeCell')];
+  return cells.map(cell => {
+    const source = cell.querySelector('.jp-InputArea-editor');
+    const prompt = cell.querySelector('.jp-InputArea-prompt');
+    return {
+      prompt: prompt ? prompt.textContent.trim() : '',
+      empty: !source || source.textContent.trim() === '',
+    };
+  });
+}"""
+
+# The figure that belongs to a slider: the first <img> or <canvas> after the slider, looking in
+# ever larger enclosing elements, but never outside the slider's own cell.
+FIGURE_JS = """(slider) => {
+  const cell = slider.closest('.jp-Cell');
+  const after = el => slider.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING;
+  for (let box = slider.parentElement; box; box = box.parentElement) {
+    const found = [...box.querySelectorAll('img, canvas')].filter(after);
+    if (found.length) {
+      document.querySelectorAll('[data-figure-under-test]').forEach(
+        el => el.removeAttribute('data-figure-under-test'));
+      found[0].setAttribute('data-figure-under-test', '1');
+      const el = found[0];
+      return el.tagName === 'IMG' ? el.src : el.toDataURL();
+    }
+    if (box === cell) break;
+  }
+  return null;
+}"""
+
+
+def _prompts(page):
+    return page.evaluate(PROMPTS_JS, PANEL)
+
+
+def _open_notebook(page, lab_server, path):
+    page.goto(f"{lab_server.url}/lab/tree/{path}?reset&token={lab_server.token}",
+              wait_until="domcontentloaded")
+    page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-Cell", timeout=KERNEL_READY_TIMEOUT * 1000)
+    deadline = time.monotonic() + KERNEL_READY_TIMEOUT
+    while True:
+        # A kernel chooser appears only when the notebook's kernel is unknown: take the default.
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count() and dialog.first.is_visible():
+            page.locator(".jp-Dialog .jp-mod-accept").first.click()
+        if lab_server.kernel_states().get(path) == "idle":
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"the kernel of {path} was not idle within {KERNEL_READY_TIMEOUT} s "
+                        f"(states: {lab_server.kernel_states()})\n{lab_server.log()}")
+        time.sleep(0.5)
+
+
+def _menu(page, menu, item):
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{item}$")).click()
+
+
+def _clear_outputs(page):
+    """Edit > Clear Outputs of All Cells: the saved outputs and prompt numbers go, so that what
+    the test sees next (prompts, errors, sliders, figures) comes from this run only."""
+    _menu(page, "Edit", "Clear Outputs of All Cells")
+    deadline = time.monotonic() + 30
+    while any(re.search(r"\d", p["prompt"]) for p in _prompts(page)):
+        if time.monotonic() > deadline:
+            pytest.fail("Edit > Clear Outputs of All Cells left numbered prompts behind")
+        time.sleep(0.25)
+
+
+def _run_all_and_wait(page, lab_server, path):
+    """Run all cells; try again if nothing started (a kernel that was not quite ready)."""
+    _clear_outputs(page)
+    for attempt in range(3):
+        _menu(page, "Run", "Run All Cells")
+        deadline = time.monotonic() + 30
+        started = False
+        while time.monotonic() < deadline:
+            prompts = [p["prompt"] for p in _prompts(page) if not p["empty"]]
+            if any(re.search(r"\[(\*|\d+)\]", p) for p in prompts):
+                started = True
+                break
+            time.sleep(0.25)
+        if started:
+            break
+    else:
+        pytest.fail(f"Run All Cells did not start any cell of {path} in three tries\n"
+                    f"{lab_server.log()}")
+
+    deadline = time.monotonic() + RUN_ALL_TIMEOUT
+    while True:
+        prompts = [p["prompt"] for p in _prompts(page) if not p["empty"]]
+        done = prompts and all(re.search(r"\[\d+\]", p) for p in prompts)
+        # An error stops Run All: the cells after it stay "[ ]" or "[*]" but the kernel is idle.
+        stopped = (not any("*" in p for p in prompts)
+                   and lab_server.kernel_states().get(path) == "idle" and _errors(page))
+        if (done and lab_server.kernel_states().get(path) == "idle") or stopped:
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path} did not finish running within {RUN_ALL_TIMEOUT} s; "
+                        f"prompts: {prompts}")
+        time.sleep(0.5)
+
+
+def _errors(page):
+    outputs = page.locator(
+        f'{PANEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    texts = [outputs.nth(i).inner_text() for i in range(outputs.count())]
+    return [t for t in texts if "Traceback" in t or "Error" in t]
+
+
+def _slider(page, description):
+    sliders = page.locator(f"{PANEL} .widget-slider")
+    if description is not None:
+        sliders = sliders.filter(has=page.locator(".widget-label", has_text=re.compile(
+            rf"^\s*{re.escape(description)}\s*$")))
+    return sliders.first
+
+
+def _readout(slider):
+    readout = slider.locator(".widget-readout")
+    return readout.first.inner_text() if readout.count() else None
+
+
+@pytest.fixture
+def lab(lab_server):
+    """The server, with the kernels a test started stopped after it."""
+    yield lab_server
+    lab_server.close_sessions()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path, description", NOTEBOOKS, ids=[p for p, _ in NOTEBOOKS])
+def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, description):
+    if not (ROOT / path).is_file():
+        pytest.fail(f"{path} is listed in NOTEBOOKS but does not exist")
+    name = Path(path).stem
+    saved = (ROOT / path).read_bytes()
+
+    _open_notebook(page, lab, path)
+    _run_all_and_wait(page, lab, path)
+    page.screenshot(path=str(screenshot_dir / f"{name}-after-run-all.png"), full_page=True)
+    errors = _errors(page)
+    assert not errors, f"{path} shows errors after Run All:\n" + "\n---\n".join(errors)
+
+    slider = _slider(page, description)
+    what = "the first slider" if description is None else f"the slider {description!r}"
+    try:
+        slider.wait_for(state="visible", timeout=30_000)
+    except Exception:
+        pytest.fail(f"{what} of {path} did not appear after Run All")
+    slider.scroll_into_view_if_needed()
+
+    before = slider.evaluate(FIGURE_JS)
+    assert before is not None, f"no figure (img or canvas) under {what} in {path}"
+    figure = page.locator(f"{PANEL} [data-figure-under-test]")
+    figure.scroll_into_view_if_needed()
+    figure.screenshot(path=str(screenshot_dir / f"{name}-figure-before.png"))
+
+    value_before = _readout(slider)
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    started = time.monotonic()
+    handle.press("ArrowRight")
+    if _readout(slider) == value_before:  # already at its maximum: go the other way
+        handle.press("ArrowLeft")
+    value_after = _readout(slider)
+    assert value_after != value_before, (
+        f"{what} did not move with the arrow keys (readout {value_before!r})")
+
+    redrawn = False  # compared as a flag, so a failure does not print two whole PNGs
+    while time.monotonic() - started < REDRAW_LIMIT:
+        after = slider.evaluate(FIGURE_JS)
+        redrawn = bool(after) and after != before
+        if redrawn:
+            break
+        time.sleep(0.05)
+    elapsed = time.monotonic() - started
+    if redrawn:
+        figure = page.locator(f"{PANEL} [data-figure-under-test]")
+        figure.screenshot(path=str(screenshot_dir / f"{name}-figure-after.png"))
+    page.screenshot(path=str(screenshot_dir / f"{name}-after-slider.png"), full_page=True)
+    assert redrawn, (
+        f"moving {what} of {path} from {value_before} to {value_after} did not redraw the figure "
+        f"within {REDRAW_LIMIT} s")
+    assert (ROOT / path).read_bytes() == saved, (
+        f"running {path} in the browser rewrote it on disk")
+    print(f"{path}: figure redrawn {elapsed:.2f} s after the slider moved "
+          f"({value_before} -> {value_after})")

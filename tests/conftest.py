@@ -1,0 +1,41 @@
+"""Settings shared by every test.
+
+- Figures are drawn with matplotlib's non-interactive Agg backend, so tests need no screen and
+  never open a window. This happens before anything imports pyplot. (Only in this process: the
+  MPLBACKEND variable is left alone, so notebook kernels keep their inline figures.)
+- ``nbtools`` is importable from a plain checkout, without ``pip install -e .``.
+- The nbval sanitize file named in pyproject.toml is found even when pytest starts elsewhere.
+- Figures left open by a test are closed after it.
+"""
+import os
+import sys
+from pathlib import Path
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+try:
+    import nbtools  # noqa: F401
+except ImportError:
+    sys.path.insert(0, str(ROOT))
+
+
+def pytest_configure(config):
+    sanitize = getattr(config.option, "nbval_sanitize_with", None)
+    if sanitize and not os.path.isabs(sanitize) and not os.path.exists(sanitize):
+        candidate = ROOT / sanitize
+        if candidate.exists():
+            config.option.nbval_sanitize_with = str(candidate)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test opened, so memory stays flat over a long run."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
