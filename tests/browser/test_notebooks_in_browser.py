@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # (notebook path from the project root, description of the slider to move; None = the first one)
 NOTEBOOKS = [
     ("notebooks/00_start_here.ipynb", None),
+    ("notebooks/01_networks_as_graphs.ipynb", "x"),
+    ("notebooks/03_backpropagation.ipynb", "y"),
 ]
 
 KERNEL_READY_TIMEOUT = 120  # s: kernel start on a cold, slow machine
