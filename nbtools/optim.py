@@ -92,7 +92,8 @@ class Optimizer:
         """
         grads = _check_params_and_grads(params, grads)
         # lr may have been changed by a schedule since __init__; 0 is allowed (end of an annealing)
-        _check(self.lr, "lr", "Set opt.lr to a small positive number, for example 0.01.", low=0)
+        if not (type(self.lr) is float and 0.0 <= self.lr < float("inf")):  # cheap common case first
+            self.lr = _check(self.lr, "lr", "Set opt.lr to a small positive number, for example 0.01.", low=0)
         shapes = [p.shape for p in params]
         if self.state is None:
             self.state = [{} for _ in params]

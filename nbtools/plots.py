@@ -252,11 +252,13 @@ def hidden_unit_lines(net, ax=None, extent=(-2.5, 2.5, -2.5, 2.5), units=None):
         ax.set_ylim(extent[2:])
     art = {"ax": ax, "units": units, "lines": []}
     for j in units:
-        line, = ax.plot([], [], color=UNIT_COLORS[j % len(UNIT_COLORS)], lw=2.2, zorder=2.5, label=f"unit {j}")
+        color = UNIT_COLORS[j % len(UNIT_COLORS)]
+        line, = ax.plot([], [], color=color, lw=2.2, zorder=2.5, label=f"unit {j}")
         art["lines"].append(line)
     zeros = np.zeros(len(units))
-    art["arrows"] = ax.quiver(zeros, zeros, zeros, zeros, color=[UNIT_COLORS[j % len(UNIT_COLORS)] for j in units],
-                              angles="xy", scale_units="xy", scale=1, width=0.012, zorder=2.5)
+    art["arrows"] = ax.quiver(zeros, zeros, zeros, zeros, angles="xy", scale_units="xy", scale=1,
+                              color=[UNIT_COLORS[j % len(UNIT_COLORS)] for j in units],
+                              width=0.012, zorder=2.5)
     return update_hidden_unit_lines(art, net)
 
 
@@ -391,8 +393,9 @@ def update_activation_space(art, net, X=None, y=None, X_val=None, y_val=None):
     art["note"].set_visible(bool(note))
     two_d = H.shape[1] == 2
     name = "input" if layer == 0 else f"layer {layer}"
-    ax.set_xlabel(f"$a^{{({layer})}}_0$ ({name}, unit 0)" if two_d else f"first direction of $a^{{({layer})}}$")
-    ax.set_ylabel(f"$a^{{({layer})}}_1$ ({name}, unit 1)" if two_d else f"second direction of $a^{{({layer})}}$")
+    a = f"$a^{{({layer})}}$"
+    ax.set_xlabel(f"$a^{{({layer})}}_0$ ({name}, unit 0)" if two_d else f"first direction of {a}")
+    ax.set_ylabel(f"$a^{{({layer})}}_1$ ({name}, unit 1)" if two_d else f"second direction of {a}")
     art["image"].set_visible(two_d)
     art["line"].set_visible(False)
     if two_d:
@@ -452,7 +455,8 @@ def layer_transformation(net, X, y, ax=None, layers=None, n_lines=11, points_per
     t = np.linspace(0, 1, points_per_line)
     lows, highs = (xx.min(), yy.min()), (xx.max(), yy.max())
     vertical = [np.column_stack([np.full_like(t, x1), lows[1] + t * (highs[1] - lows[1])]) for x1 in xx[0]]
-    horizontal = [np.column_stack([lows[0] + t * (highs[0] - lows[0]), np.full_like(t, x2)]) for x2 in yy[:, 0]]
+    horizontal = [np.column_stack([lows[0] + t * (highs[0] - lows[0]), np.full_like(t, x2)])
+                  for x2 in yy[:, 0]]
     grid_points = np.vstack(vertical + horizontal)
     colors = ["#7f7f7f"] * n_lines + ["#e3a857"] * n_lines
     art = {"axes": axes, "layers": panels, "grid_points": grid_points, "X": X, "panels": [],

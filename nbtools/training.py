@@ -89,7 +89,7 @@ def _score(net, out, T, loss):
     return value, None
 
 
-def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=32, seed=0,
+def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size="auto", seed=0,
         validation=None, early_stopping=None, snapshot_every=None, schedule=None,
         explode_factor=1e4, progress="auto", callback=None):
     """Train ``net`` on (X, y) with mini-batch gradient descent; return a ``History``.
@@ -97,7 +97,8 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     loss : a loss object or name; default: the one matching ``net.output`` (see ``default_loss``).
     optimizer : an object with ``step(params, grads)`` (``nbtools.optim``) or a name such as
         ``"sgd"`` or ``"adam"``, built with learning rate ``lr``.
-    batch_size : samples per step, 1..n; ``None`` means the whole training set (full batch).
+    batch_size : samples per step, 1..n; ``None`` means the whole training set (full batch);
+        ``"auto"`` means 32, or n when there are fewer points.
     seed : int or Generator for the shuffling of every epoch (same seed, same run).
     validation : optional (X_val, y_val), evaluated after every epoch.
     early_stopping : patience in epochs: stop when the validation loss has not improved for that
@@ -118,7 +119,9 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     elif not callable(getattr(optimizer, "step", None)):
         raise TypeError(f"optimizer must be a name like 'adam' or an object with step(params, grads); got {optimizer!r}.")
     epochs = check_number(epochs, "epochs", low=0, integer=True)
-    batch_size = n if batch_size is None else check_number(batch_size, "batch_size", low=1, high=n, integer=True)
+    if batch_size is None or batch_size == "auto":
+        batch_size = n if batch_size is None else min(32, n)
+    batch_size = check_number(batch_size, "batch_size", low=1, high=n, integer=True)
     if early_stopping is not None:
         early_stopping = check_number(early_stopping, "early_stopping", low=1, integer=True)
         if validation is None:
@@ -146,12 +149,16 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
 
     params, grads = net.parameters(), net.gradients()  # the same arrays all along, updated in place
     weight_grads = grads[::2]
+    full = batch_size == n
     for epoch in range(1, epochs + 1):
-        order = rng.permutation(n)
+        order = None if full else rng.permutation(n)
         for i in range(0, n, batch_size):
-            idx = order[i:i + batch_size]
-            out = net._forward(X[idx])
-            value, grad = loss.value_and_grad(net.z[-1] if fused else out, T[idx], fused)
+            if full:  # the whole set, in order: the evaluation just made is this step's forward pass
+                Tb, out = T, net.a[-1] if net.a and net.a[0] is X else net._forward(X)
+            else:
+                idx = order[i:i + batch_size]
+                Tb, out = T[idx], net._forward(X[idx])
+            value, grad = loss.value_and_grad(net.z[-1] if fused else out, Tb, fused)
             net.zero_grad()
             net._backward(grad, wrt)
             optimizer.step(params, grads)
@@ -203,14 +210,14 @@ def _check_targets(net, y, n):
 
 
 def _record_epoch(hist, net, X, T, loss, validation):
-    value, acc = _score(net, net._forward(X), T, loss)
-    hist.train_loss.append(value)
-    hist.train_acc.append(acc)
     if validation:
         X_val, T_val = validation
         value, acc = _score(net, net._forward(X_val), T_val, loss)
         hist.val_loss.append(value)
         hist.val_acc.append(acc)
+    value, acc = _score(net, net._forward(X), T, loss)  # last, so net.a holds the training set's pass
+    hist.train_loss.append(value)
+    hist.train_acc.append(acc)
 
 
 def _progress(bar, progress, t0, epoch, epochs):

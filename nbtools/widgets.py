@@ -55,6 +55,8 @@ def _moving_artists(fig):
     moving = []
     for ax in fig.axes:
         fixed = {ax.patch, ax.xaxis, ax.yaxis}
+        if not ax.axison:  # ax.axis("off"): Axes.draw skips the frame, and so must we
+            fixed |= set(ax.spines.values())
         children = [a for a in ax.get_children() if a not in fixed]
         moving += sorted(children, key=lambda a: a.get_zorder())   # the order Axes.draw uses
     return moving + list(fig.texts)
@@ -198,6 +200,7 @@ def weight_sliders(net, X, y, limit=10.0, step=0.1, resolution=70, dpi=80):
     boundary = plots.decision_boundary(net, X, y, ax=ax_in, resolution=resolution, levels=(0.5,))
     lines = plots.hidden_unit_lines(net, ax=ax_in)
     hidden = plots.activation_space(net, X, y, ax=ax_hidden)
+    ax_in.set_title("loss, accuracy", fontsize=10)   # room for the title update writes
     fig.tight_layout()
     params = net.parameters()
     controls = {}
@@ -241,6 +244,7 @@ def epoch_scrubber(net, history, X, y, X_val=None, y_val=None, resolution=70, in
                                        resolution=resolution)
     hidden = plots.activation_space(net, X, y, ax=axes[1], X_val=X_val, y_val=y_val)
     curves = plots.training_curves(history, ax=axes[2])
+    axes[0].set_title("after ... steps", fontsize=10)   # room for the title update writes
     fig.tight_layout()
     last = len(history.snapshots) - 1
     slider = ipywidgets.IntSlider(0, 0, last, description="snapshot")
@@ -303,6 +307,7 @@ def training_playground(data="moons", noise=0.1, hidden="16-16", activation="rel
     axes[1].set_yticks([])
     curves = plots.training_curves(history, ax=axes[2])
     axes[2].set_ylim(1e-3, 2.0)
+    axes[0].set_title("train\nvalidation", fontsize=9)   # room for the two title lines of update
     fig.tight_layout()
     released = {"continuous_update": False, "style": {"description_width": "70px"}}
     controls = {

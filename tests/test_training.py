@@ -127,3 +127,30 @@ def test_progress_bar_only_when_asked_or_slow(capsys):
     assert "epochs" in capsys.readouterr().err  # tqdm writes its bar to stderr
     fit(MLP([2, 4, 1]), X, Y, epochs=3, seed=0)  # "auto": a short run stays quiet
     assert capsys.readouterr().err == ""
+
+
+def test_full_batch_reuses_the_evaluation_forward_and_matches_the_plain_loop():
+    """At full batch, fit reuses its end-of-epoch evaluation as the next step's forward pass;
+    the weights must still equal those of the plain loop, even with a callback that runs its
+    own forward pass on other data in between."""
+    Xs = X[:40]
+    a, b = MLP([2, 6, 1], seed=2), MLP([2, 6, 1], seed=2)
+    hist = fit(a, Xs, Y[:40], optimizer=optim.SGD(lr=0.3), epochs=4, batch_size=None, seed=0,
+               callback=lambda e, net, h: net.forward(X[100:110]))
+    opt, bce = optim.SGD(lr=0.3), BinaryCrossEntropy()
+    losses = []
+    for _ in range(4):
+        bce(b.forward(Xs), Y[:40])
+        losses.append(bce(b.z[-1], Y[:40], logits=True))
+        b.zero_grad()
+        b.backward(bce.backward(), wrt="z")
+        opt.step(b.parameters(), b.gradients())
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_allclose(p, q, rtol=1e-12)
+    np.testing.assert_allclose(hist.step_loss, losses, rtol=1e-12)
+    np.testing.assert_allclose(hist.train_loss[:4], losses, rtol=1e-12)
+
+
+def test_default_batch_size_fits_small_data_sets():
+    hist = fit(MLP([2, 4, 1]), X[:10], Y[:10], epochs=2, seed=0)
+    assert len(hist.step_loss) == 2  # one full batch of 10 per epoch

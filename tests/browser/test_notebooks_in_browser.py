@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = [
     ("notebooks/00_start_here.ipynb", None),
     ("notebooks/01_networks_as_graphs.ipynb", "x"),
+    ("notebooks/02_from_logistic_regression_to_networks.ipynb", "W1[0,0]"),
     ("notebooks/03_backpropagation.ipynb", "y"),
+    ("notebooks/05_hidden_representations.ipynb", "snapshot"),
 ]
 
 KERNEL_READY_TIMEOUT = 120  # s: kernel start on a cold, slow machine

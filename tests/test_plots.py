@@ -1,0 +1,317 @@
+"""Tests of nbtools.plots: each plot shows what it claims, computed here independently of nn.forward."""
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from nbtools import data, nn, plots, training
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def forward_by_hand(net, X, upto=None):
+    """The activations of layer ``upto`` (default: the output) from the weights, written out."""
+    params = net.parameters()
+    hidden = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[net.hidden]
+    L = len(net.sizes) - 1
+    a = np.asarray(X, dtype=float)
+    for l in range(1, (L if upto is None else upto) + 1):
+        z = a @ params[2 * (l - 1)].T + params[2 * (l - 1) + 1]
+        if l < L:
+            a = hidden(z)
+        elif net.output == "sigmoid":
+            a = sigmoid(z)
+        else:
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+    return a
+
+
+@pytest.fixture
+def v_data():
+    return data.v_shape(n=60, seed=0)
+
+
+@pytest.fixture
+def net221():
+    return nn.MLP([2, 2, 1], hidden="sigmoid", seed=3)
+
+
+# ------------------------------------------------------------------ decision boundary
+
+def test_decision_boundary_returns_its_artists(v_data, net221):
+    X, y = v_data
+    art = plots.decision_boundary(net221, X, y, resolution=30)
+    assert {"ax", "image", "contours", "train", "val", "grid"} <= set(art)
+    assert art["val"] is None
+    assert art["image"] in art["ax"].images
+    assert np.allclose(art["train"].get_offsets(), X)
+    assert art["image"].get_array().shape == (30, 30)
+
+
+def test_image_is_the_probability_on_the_grid(v_data, net221):
+    X, y = v_data
+    art = plots.decision_boundary(net221, X, y, resolution=25, margin=0.5)
+    xs = np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 25)
+    ys = np.linspace(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5, 25)
+    xx, yy = np.meshgrid(xs, ys)
+    expected = forward_by_hand(net221, np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(25, 25)
+    assert np.allclose(art["image"].get_array(), expected)
+    assert art["image"].get_extent() == pytest.approx([xs[0], xs[-1], ys[0], ys[-1]])
+
+
+def test_update_shows_the_new_weights(v_data, net221):
+    X, y = v_data
+    art = plots.decision_boundary(net221, X, y, resolution=20)
+    before = np.array(art["image"].get_array())
+    other = nn.MLP([2, 2, 1], hidden="sigmoid", seed=7)
+    net221.set_weights(other.get_weights())
+    plots.update_decision_boundary(art, net221)
+    xx, yy, points = art["grid"]
+    assert not np.allclose(art["image"].get_array(), before)
+    assert np.allclose(art["image"].get_array(), forward_by_hand(other, points)[:, 0].reshape(xx.shape))
+
+
+def test_the_thick_contour_is_where_p_is_one_half(v_data):
+    X, y = v_data
+    net = nn.MLP([2, 2, 1], hidden="sigmoid", seed=0)
+    net.set_weights([np.array([[-3.0, 3.0], [3.0, 3.0]]), np.array([3.0, 3.0]),
+                     np.array([[6.0, 6.0]]), np.array([-9.0])])       # the V by hand
+    art = plots.decision_boundary(net, X, y, resolution=80, levels=(0.2, 0.5, 0.8))
+    segments = art["contours"].allsegs[1]                              # levels sorted: 0.5 second
+    vertices = np.vstack(segments)
+    assert len(vertices) > 10
+    assert np.all(np.abs(forward_by_hand(net, vertices)[:, 0] - 0.5) < 0.02)
+    assert art["contours"].get_linewidths()[1] > art["contours"].get_linewidths()[0]
+
+
+def test_no_contour_when_the_network_says_one_class_everywhere(v_data, net221):
+    X, y = v_data
+    weights = net221.get_weights()
+    weights[3] = np.array([50.0])            # output bias: P(y = 1) is ~1 everywhere
+    net221.set_weights(weights)
+    art = plots.decision_boundary(net221, X, y, resolution=20)
+    assert art["contours"] is None
+
+
+def test_validation_points_and_new_data(v_data, net221):
+    X, y = v_data
+    X_val, y_val = data.v_shape(n=20, seed=1)
+    art = plots.decision_boundary(net221, X, y, X_val=X_val, y_val=y_val, resolution=20,
+                                  extent=(-3, 3, -3, 3))
+    assert np.allclose(art["val"].get_offsets(), X_val)
+    assert art["image"].get_extent() == pytest.approx([-3, 3, -3, 3])
+    X2, y2 = data.moons(n=40, seed=0)
+    plots.update_decision_boundary(art, net221, X2, y2)
+    assert np.allclose(art["train"].get_offsets(), X2)
+    colors = art["train"].get_facecolors()
+    assert np.allclose(colors[y2 == 0][0, :3], plt.matplotlib.colors.to_rgb(plots.POINT_COLORS[0]))
+    assert np.allclose(colors[y2 == 1][0, :3], plt.matplotlib.colors.to_rgb(plots.POINT_COLORS[1]))
+
+
+def test_softmax_regions_take_the_class_colour():
+    X, y = data.blobs(n=90, k=3, noise=0.2, seed=0)
+    net = nn.MLP([2, 3], output="softmax", seed=0)
+    training.fit(net, X, y, lr=0.1, epochs=60, progress=False)
+    art = plots.decision_boundary(net, X, y, resolution=40)
+    rgb = art["image"].get_array()
+    assert rgb.shape == (40, 40, 3)
+    xx, yy, points = art["grid"]
+    out = forward_by_hand(net, points)
+    best = out.max(axis=1).argmax()          # the most confident grid point
+    cls = out[best].argmax()
+    colour = np.array(plt.matplotlib.colors.to_rgb(plots.POINT_COLORS[cls]))
+    pixel = rgb.reshape(-1, 3)[best]
+    # white faded toward the class colour: the pixel lies between white and that colour
+    assert np.argmin(pixel) == np.argmin(colour) and np.all(pixel <= 1) and pixel.sum() < 3 - 0.5
+    assert art["contours"] is not None
+
+
+def test_decision_boundary_rejects_bad_input(v_data, net221):
+    X, y = v_data
+    with pytest.raises(ValueError, match="X must have shape"):
+        plots.decision_boundary(net221, np.ones((5, 3)), np.zeros(5, dtype=int))
+    with pytest.raises(ValueError, match="y has 3 labels"):
+        plots.decision_boundary(net221, X, y[:3])
+    with pytest.raises(ValueError, match="classifier"):
+        plots.decision_boundary(nn.MLP([2, 3, 1], output="identity"), X, y)
+    with pytest.raises(ValueError, match="2 inputs"):
+        plots.decision_boundary(nn.MLP([3, 1]), X, y)
+    with pytest.raises(ValueError, match=r"levels\[0\]"):
+        plots.decision_boundary(net221, X, y, levels=(1.5,))
+    with pytest.raises(ValueError, match="extent"):
+        plots.decision_boundary(net221, X, y, extent=(1, 0, 0, 1))
+    with pytest.raises(TypeError, match="net must be an nbtools.nn.MLP"):
+        plots.decision_boundary("network", X, y)
+
+
+# ------------------------------------------------------------------ hidden-unit lines
+
+def test_hidden_unit_lines_lie_where_w_x_plus_b_is_zero(net221):
+    art = plots.hidden_unit_lines(net221, extent=(-3, 3, -2, 2))
+    W, b = net221.parameters()[:2]
+    assert len(art["lines"]) == 2
+    offsets, (U, V) = art["arrows"].get_offsets(), (art["arrows"].U, art["arrows"].V)
+    for j, line in enumerate(art["lines"]):
+        xs, ys = line.get_data()
+        ends = np.column_stack([xs, ys])
+        assert np.allclose(ends @ W[j] + b[j], 0, atol=1e-9)
+        assert np.hypot(*(ends[1] - ends[0])) > 6           # crosses the whole view
+        arrow = np.array([U[j], V[j]])
+        assert abs(offsets[j] @ W[j] + b[j]) < 1e-9          # the arrow starts on the line...
+        assert (offsets[j] + arrow) @ W[j] + b[j] > 0        # ...and points to the positive side
+        assert arrow @ np.array([-W[j, 1], W[j, 0]]) == pytest.approx(0, abs=1e-9)
+
+
+def test_hidden_unit_lines_follow_new_weights_and_skip_a_dead_unit(net221):
+    fig, ax = plt.subplots()
+    ax.set_xlim(-2, 2)
+    ax.set_ylim(-2, 2)
+    art = plots.hidden_unit_lines(net221, ax=ax)
+    weights = net221.get_weights()
+    weights[0] = np.array([[1.0, 0.0], [0.0, 0.0]])      # unit 1: the line x1 = 0.5; unit 2: no line
+    weights[1] = np.array([-0.5, 1.0])
+    net221.set_weights(weights)
+    plots.update_hidden_unit_lines(art, net221)
+    assert np.allclose(art["lines"][0].get_data()[0], 0.5)
+    assert np.all(np.isnan(art["lines"][1].get_data()[0]))
+    assert ax.get_xlim() == (-2, 2)
+
+
+def test_hidden_unit_lines_check_their_input(net221):
+    with pytest.raises(ValueError, match="units"):
+        plots.hidden_unit_lines(net221, units=[5])
+    with pytest.raises(ValueError, match="2 inputs"):
+        plots.hidden_unit_lines(nn.MLP([3, 2, 1]))
+
+
+# ------------------------------------------------------------------ activation space
+
+def test_activation_space_shows_the_penultimate_activations():
+    X, y = data.circles(n=80, seed=0)
+    X_val, y_val = data.circles(n=30, seed=1)
+    net = nn.MLP([2, 4, 2, 1], hidden="relu", seed=1)
+    art = plots.activation_space(net, X, y, X_val=X_val, y_val=y_val)
+    assert np.allclose(art["train"].get_offsets(), forward_by_hand(net, X, upto=2))
+    assert np.allclose(art["val"].get_offsets(), forward_by_hand(net, X_val, upto=2))
+    net.forward(X)
+    assert np.allclose(art["train"].get_offsets(), net.a[-2])
+    # the output unit's line w . a + b = 0, drawn in that space
+    W, b = net.parameters()[4:6]
+    xs, ys = art["line"].get_data()
+    assert art["line"].get_visible()
+    assert np.allclose(np.column_stack([xs, ys]) @ W[0] + b[0], 0, atol=1e-9)
+    # the background: the output layer applied to the activation-space grid
+    x0, x1, y0, y1 = art["image"].get_extent()
+    image = art["image"].get_array()
+    corner = sigmoid(np.array([x0, y0]) @ W[0] + b[0])
+    assert image[0, 0] == pytest.approx(corner)
+    assert art["image"].get_visible() and not art["note"].get_visible()
+
+
+def test_activation_space_of_the_first_layer_and_fixed_view_for_tanh():
+    X, y = data.moons(n=50, seed=0)
+    net = nn.MLP([2, 2, 2, 1], hidden="tanh", seed=0)
+    art = plots.activation_space(net, X, y, layer=1)
+    assert np.allclose(art["train"].get_offsets(), forward_by_hand(net, X, upto=1))
+    assert not art["line"].get_visible()                   # layer 1 is not the penultimate layer
+    assert art["ax"].get_xlim() == pytest.approx((-1.1, 1.1))
+
+
+def test_activation_space_projects_many_units_on_their_principal_components():
+    X, y = data.moons(n=70, seed=0)
+    net = nn.MLP([2, 6, 1], hidden="tanh", seed=2)
+    art = plots.activation_space(net, X, y)
+    H = forward_by_hand(net, X, upto=1)
+    centred = H - H.mean(axis=0)
+    _, s, Vt = np.linalg.svd(centred, full_matrices=False)
+    expected = centred @ Vt[:2].T
+    got = art["train"].get_offsets()
+    for k in range(2):     # a principal direction is defined up to its sign
+        assert np.allclose(got[:, k], expected[:, k]) or np.allclose(got[:, k], -expected[:, k])
+    share = 100 * (s[:2] ** 2).sum() / (s ** 2).sum()
+    assert art["note"].get_text() == f"PCA of 6 units: {share:.0f}% of the spread shown"
+    assert not art["image"].get_visible() and not art["line"].get_visible()
+
+
+def test_activation_space_update_follows_training():
+    X, y = data.moons(n=60, seed=0)
+    net = nn.MLP([2, 3, 2, 1], hidden="relu", seed=0)
+    art = plots.activation_space(net, X, y)
+    training.fit(net, X, y, lr=0.05, epochs=30, batch_size=None, progress=False)
+    plots.update_activation_space(art, net)
+    assert np.allclose(art["train"].get_offsets(), forward_by_hand(net, X, upto=2))
+    lo_x, hi_x = art["ax"].get_xlim()
+    assert lo_x <= art["train"].get_offsets()[:, 0].min() and art["train"].get_offsets()[:, 0].max() <= hi_x
+
+
+def test_activation_space_rejects_the_output_layer():
+    X, y = data.moons(n=20, seed=0)
+    with pytest.raises(ValueError, match="layer must name the input or a hidden layer"):
+        plots.activation_space(nn.MLP([2, 4, 1]), X, y, layer=2)
+    with pytest.raises(TypeError, match="layer must be an integer"):
+        plots.activation_space(nn.MLP([2, 4, 1]), X, y, layer="last")
+
+
+# ------------------------------------------------------------------ layer transformation
+
+def test_layer_transformation_carries_the_grid_through_each_two_unit_layer():
+    X, y = data.moons(n=40, seed=0)
+    net = nn.MLP([2, 2, 3, 2, 1], hidden="tanh", seed=0)
+    art = plots.layer_transformation(net, X, y, n_lines=5, points_per_line=7, margin=0.5)
+    assert [p["layer"] for p in art["panels"]] == [0, 1, 3]
+    xs = np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 5)
+    ys = np.linspace(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5, 5)
+    t = np.linspace(0, 1, 7)
+    vertical = [np.column_stack([np.full(7, x), ys[0] + t * (ys[-1] - ys[0])]) for x in xs]
+    horizontal = [np.column_stack([xs[0] + t * (xs[-1] - xs[0]), np.full(7, v)]) for v in ys]
+    lines = np.array(vertical + horizontal)                     # (10, 7, 2)
+    for panel in art["panels"]:
+        segments = np.array(panel["lines"].get_segments())
+        expected = lines if panel["layer"] == 0 else forward_by_hand(
+            net, lines.reshape(-1, 2), upto=panel["layer"]).reshape(10, 7, 2)
+        assert np.allclose(segments, expected)
+        expected_points = X if panel["layer"] == 0 else forward_by_hand(net, X, upto=panel["layer"])
+        assert np.allclose(panel["train"].get_offsets(), expected_points)
+    assert art["panels"][-1]["line"].get_visible()       # layer 3 is the penultimate layer
+
+
+def test_layer_transformation_checks_layers_and_axes():
+    X, y = data.moons(n=20, seed=0)
+    with pytest.raises(ValueError, match="no hidden layer with 2 units"):
+        plots.layer_transformation(nn.MLP([2, 8, 1]), X, y)
+    with pytest.raises(ValueError, match="layer 1 has 8"):
+        plots.layer_transformation(nn.MLP([2, 8, 2, 1]), X, y, layers=[1])
+    fig, axes = plt.subplots(1, 3)
+    with pytest.raises(ValueError, match="one axes per panel: 2"):
+        plots.layer_transformation(nn.MLP([2, 8, 2, 1]), X, y, ax=axes)
+
+
+# ------------------------------------------------------------------ training curves
+
+def test_training_curves_show_the_history_and_a_marker():
+    X, y = data.moons(n=40, seed=0)
+    net = nn.MLP([2, 4, 1], seed=0)
+    history = training.fit(net, X[:30], y[:30], epochs=5, batch_size=None, validation=(X[30:], y[30:]), progress=False)
+    loss = plots.training_curves(history)
+    assert np.allclose(loss["train"].get_ydata(), history.train_loss)
+    assert np.allclose(loss["val"].get_ydata(), history.val_loss)
+    assert list(loss["train"].get_xdata()) == [0, 1, 2, 3, 4, 5]
+    assert loss["ax"].get_yscale() == "log" and not loss["marker"].get_visible()
+    acc = plots.training_curves(history, metric="accuracy")
+    assert np.allclose(acc["val"].get_ydata(), history.val_acc)
+    plots.update_training_curves(acc, history, epoch=3)
+    assert acc["marker"].get_visible() and list(acc["marker"].get_xdata()) == [3, 3]
+
+
+def test_training_curves_check_their_input():
+    X, y = data.moons(n=20, seed=0)
+    history = training.fit(nn.MLP([2, 1], output="identity"), X, y.astype(float), epochs=2, batch_size=None,
+                           progress=False)
+    with pytest.raises(ValueError, match="metric must be one of"):
+        plots.training_curves(history, metric="error")
+    with pytest.raises(ValueError, match="no accuracy"):
+        plots.training_curves(history, metric="acc")
+    with pytest.raises(TypeError, match="History"):
+        plots.training_curves([0.5, 0.4])
