@@ -22,6 +22,7 @@ NOTEBOOKS = [
     ("notebooks/02_from_logistic_regression_to_networks.ipynb", "W1[0,0]"),
     ("notebooks/03_backpropagation.ipynb", "y"),
     ("notebooks/05_hidden_representations.ipynb", "snapshot"),
+    ("notebooks/08_optimizers.ipynb", "steps"),
 ]
 
 KERNEL_READY_TIMEOUT = 120  # s: kernel start on a cold, slow machine
