@@ -99,7 +99,9 @@ def check_network(net, X, y, loss, logits=False, h=1e-6):
     """Gradient-check a whole network: {"X": err, "W1": err, "b1": err, ...}.
 
     With ``logits=True`` the loss is computed from the last pre-activation z^(L) (the fused,
-    stable form) and back-propagated with ``wrt="z"``.
+    stable form) and back-propagated with ``wrt="z"``. An array whose true gradient is zero (a
+    bias followed by batch normalization, say) compares 0 with rounding noise and shows a
+    relative error near 1: look at the absolute values there.
     """
     loss = get_loss(loss)
     X = as_float_array(X, "X", ndim=2).copy()
@@ -111,8 +113,17 @@ def check_network(net, X, y, loss, logits=False, h=1e-6):
     f()
     net.zero_grad()
     grad_X = net.backward(loss.backward(), wrt="z" if logits else "a")
-    names = [f"{k}{l}" for l in range(1, len(net.dense) + 1) for k in ("W", "b")]
     errors = {"X": relative_error(grad_X, numerical_gradient(f, X, h))}
-    for name, p, g in zip(names, net.parameters(), net.gradients()):
+    for name, p, g in zip(parameter_names(net), net.parameters(), net.gradients()):
         errors[name] = relative_error(g, numerical_gradient(f, p, h))
     return errors
+
+
+def parameter_names(net):
+    """Names aligned with ``net.parameters()``: "W1", "b1", ... for an MLP; for other networks
+    the name of each array in its layer, numbered by position ("gamma2" for a BatchNorm's scale)."""
+    names = [f"{key}{l}" for l in range(1, len(net.dense) + 1) for key in ("W", "b")]
+    if len(names) == len(net.parameters()):
+        return names
+    return [f"{name}{i}" for i, layer in enumerate(getattr(net, "layers", []), start=1)
+            for name in getattr(layer, "params", {})] or [f"p{i}" for i in range(len(net.parameters()))]

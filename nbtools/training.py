@@ -148,7 +148,7 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
         callback(0, net, hist)
 
     params, grads = net.parameters(), net.gradients()  # the same arrays all along, updated in place
-    weight_grads = grads[::2]
+    weight_grads = [layer.grads["W"] for layer in net.dense]  # for the per-layer gradient norms
     full = batch_size == n
     for epoch in range(1, epochs + 1):
         order = None if full else rng.permutation(n)

@@ -22,6 +22,8 @@ NOTEBOOKS = [
     ("notebooks/02_from_logistic_regression_to_networks.ipynb", "W1[0,0]"),
     ("notebooks/03_backpropagation.ipynb", "y"),
     ("notebooks/05_hidden_representations.ipynb", "snapshot"),
+    ("notebooks/06_activations_and_vanishing_gradients.ipynb", "depth"),
+    ("notebooks/07_initialization_and_normalization.ipynb", "std"),
     ("notebooks/08_optimizers.ipynb", "steps"),
 ]
 

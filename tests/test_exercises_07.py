@@ -1,0 +1,135 @@
+"""Notebook 07's exercises: each check cell accepts a correct answer (written here), and says
+"Not yet" to the stub's placeholder and "Wrong" to a typical mistake.
+
+The cells are taken from the notebook itself and run in a namespace prepared by the notebook's
+own import cell, so these tests follow the notebook when it changes.
+"""
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nbtools import blocks, gradflow, init
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_initialization_and_normalization.ipynb"
+CODE = ["".join(c["source"]) for c in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code"]
+
+
+def cell(text):
+    """The one code cell of the notebook whose source contains ``text``."""
+    found = [src for src in CODE if text in src]
+    assert len(found) == 1, f"{len(found)} cells contain {text!r}"
+    return found[0]
+
+
+def run(source, ns):
+    """Execute a cell's source in ``ns`` and return what it printed."""
+    source = "\n".join(line for line in source.splitlines() if not line.startswith("%"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(source, str(NOTEBOOK), "exec"), ns)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def namespace():
+    ns = {}
+    run(CODE[0], ns)  # the imports and constants
+    return ns
+
+
+def check_with(ns, stub_text, check_text, **answer):
+    ns = dict(ns)
+    if answer:
+        ns.update(answer)
+    else:
+        run(cell(stub_text), ns)  # the placeholder from the stub
+    output = run(cell(check_text), ns)
+    return [line.split(":")[0] for line in output.strip().splitlines()]
+
+
+# ---- exercise 1: He initialization ------------------------------------------------------------------
+
+HE = ("def he_init", "W = he_init(500, 400")
+
+
+def test_exercise_1_accepts_he_initialization(namespace):
+    def he_init(n_in, n_out, rng):
+        return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
+
+    assert check_with(namespace, *HE, he_init=he_init) == ["Correct", "Correct"]
+    assert check_with(namespace, *HE, he_init=init.he_uniform) == ["Correct", "Correct"]  # same variance
+
+
+def test_exercise_1_says_not_yet_to_the_placeholder(namespace):
+    assert check_with(namespace, *HE) == ["Correct", "Not yet"]   # the placeholder has the right shape
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda n_in, n_out, rng: rng.normal(0.0, 2.0 / n_in, size=(n_out, n_in)),               # variance as std
+    lambda n_in, n_out, rng: rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=(n_out, n_in)),  # Xavier
+], ids=["variance-as-std", "xavier"])
+def test_exercise_1_rejects_typical_mistakes(namespace, wrong):
+    assert check_with(namespace, *HE, he_init=wrong) == ["Correct", "Wrong"]
+
+
+def test_exercise_1_rejects_the_transposed_shape(namespace):
+    def transposed(n_in, n_out, rng):
+        return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
+
+    assert check_with(namespace, *HE, he_init=transposed)[0] == "Wrong"
+
+
+# ---- exercise 2: the batch normalization forward pass --------------------------------------------------
+
+BN = ("def batchnorm_forward", 'check("batchnorm_forward(z, gamma, beta)"')
+
+
+def _batchnorm_by_hand(z, gamma, beta, eps=1e-5):
+    m = len(z)
+    mean = z.sum(axis=0) / m
+    var = ((z - mean) ** 2).sum(axis=0) / m
+    return gamma * (z - mean) / np.sqrt(var + eps) + beta
+
+
+def test_exercise_2_accepts_the_formula(namespace):
+    assert check_with(namespace, *BN, batchnorm_forward=_batchnorm_by_hand) == ["Correct"]
+
+
+def test_exercise_2_says_not_yet_to_the_placeholder(namespace):
+    assert check_with(namespace, *BN) == ["Not yet"]
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda z, gamma, beta, eps=1e-5: gamma * (z - z.mean(axis=1, keepdims=True))
+    / np.sqrt(z.var(axis=1, keepdims=True) + eps) + beta,                                   # over the wrong axis
+    lambda z, gamma, beta, eps=1e-5: (z - z.mean(axis=0)) / np.sqrt(z.var(axis=0) + eps),     # no gamma, beta
+], ids=["rows-instead-of-columns", "no-scale-and-shift"])
+def test_exercise_2_rejects_typical_mistakes(namespace, wrong):
+    assert check_with(namespace, *BN, batchnorm_forward=wrong) == ["Wrong"]
+
+
+# ---- exercise 3: the factor of Var(z) per layer with LeCun weights in a ReLU network ----------------------
+
+FACTOR = ("variance_factor = 0.0", "check(\"the factor of Var(z) per layer\"")
+
+
+def test_exercise_3_accepts_one_half_which_a_wide_network_confirms(namespace):
+    rng = np.random.default_rng(0)
+    net = blocks.deep_net(12, 256, "relu", init.normal(np.sqrt(1 / 256)), n_in=256, seed=1)
+    z_std = gradflow.layer_stats(net, rng.normal(size=(512, 256)), rng.integers(0, 2, 512))["z_std"]
+    measured = (z_std[11] / z_std[1]) ** (2 / 10)           # variance ratio per layer
+    assert measured == pytest.approx(0.5, rel=0.05)
+    assert check_with(namespace, *FACTOR, variance_factor=0.5) == ["Correct"]
+
+
+def test_exercise_3_says_not_yet_to_the_placeholder(namespace):
+    assert check_with(namespace, *FACTOR) == ["Not yet"]
+
+
+def test_exercise_3_rejects_the_factor_of_the_standard_deviation(namespace):
+    assert check_with(namespace, *FACTOR, variance_factor=np.sqrt(0.5)) == ["Wrong"]
