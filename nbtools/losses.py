@@ -92,8 +92,9 @@ class BinaryCrossEntropy(Loss):
         n = len(a)
         if logits:
             z = a
-            value = np.sum(np.logaddexp(0.0, z) - y * z) / n
-            return value, (np.exp(-np.logaddexp(0.0, -z)) - y) / n
+            softplus = np.logaddexp(0.0, z)  # log(1 + e^z), never overflows
+            value = np.sum(softplus - y * z) / n
+            return value, (np.exp(z - softplus) - y) / n  # sigmoid(z) = e^z / (1 + e^z)
         p = np.clip(a, self.eps, 1.0 - self.eps)
         value = -np.sum(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)) / n
         return value, (p - y) / (p * (1.0 - p)) / n

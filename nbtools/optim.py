@@ -84,16 +84,28 @@ class Optimizer:
         self.state = None     # one dict per parameter array, made on the first step
         self.shapes = None    # the shapes seen on the first step
         self.t = 0            # number of steps taken
+        self._checked = None  # the (params, grads) lists checked last; the same lists skip the checks
 
     def step(self, params, grads):
         """Update every array in ``params`` in place, using the matching array in ``grads``.
 
         params: list of float numpy arrays, any shapes.  grads: list of arrays, same shapes.
         """
-        grads = _check_params_and_grads(params, grads)
+        checked = self._checked  # a training loop passes the same two lists every step: check once
+        if checked is None or params is not checked[0] or grads is not checked[1] \
+                or len(params) != len(self.shapes) or len(grads) != len(self.shapes):
+            grads = _check_params_and_grads(params, grads)
+            self._check_state(params)
+            self._checked = (params, grads) if all(type(g) is np.ndarray for g in grads) else None
         # lr may have been changed by a schedule since __init__; 0 is allowed (end of an annealing)
         if not (type(self.lr) is float and 0.0 <= self.lr < float("inf")):  # cheap common case first
             self.lr = _check(self.lr, "lr", "Set opt.lr to a small positive number, for example 0.01.", low=0)
+        self.t += 1
+        for p, g, state in zip(params, grads, self.state):
+            self.update(p, g, state)
+
+    def _check_state(self, params):
+        """Make the per-array state on the first step; later, insist on the same shapes."""
         shapes = [p.shape for p in params]
         if self.state is None:
             self.state = [{} for _ in params]
@@ -105,9 +117,6 @@ class Optimizer:
                 f"to the first parameters; call opt.reset() to start over, or make one optimizer "
                 f"per network."
             )
-        self.t += 1
-        for p, g, state in zip(params, grads, self.state):
-            self.update(p, g, state)
 
     def update(self, p, g, state):
         raise NotImplementedError("each optimizer writes its own update rule")

@@ -533,3 +533,14 @@ def test_schedules_match_torch(name, kwargs, opt_name, opt_kwargs):
         torch_schedule.step()
     for p, t in zip(ours, theirs):
         np.testing.assert_allclose(p, t.detach().numpy(), rtol=0, atol=1e-10)
+
+
+def test_a_list_that_grows_between_steps_is_still_checked():
+    """The checks are skipped for the very same lists; a list that changed length is checked again."""
+    params, grads = [np.zeros(2)], [np.ones(2)]
+    opt = optim.SGD(lr=0.1)
+    opt.step(params, grads)
+    params.append(np.zeros(3))
+    grads.append(np.ones(3))
+    with pytest.raises(ValueError, match="reset"):
+        opt.step(params, grads)
