@@ -21,6 +21,7 @@ NOTEBOOKS = [
     ("notebooks/01_networks_as_graphs.ipynb", "x"),
     ("notebooks/02_from_logistic_regression_to_networks.ipynb", "W1[0,0]"),
     ("notebooks/03_backpropagation.ipynb", "y"),
+    ("notebooks/04_automatic_differentiation.ipynb", "x"),
     ("notebooks/05_hidden_representations.ipynb", "snapshot"),
     ("notebooks/06_activations_and_vanishing_gradients.ipynb", "depth"),
     ("notebooks/07_initialization_and_normalization.ipynb", "std"),
