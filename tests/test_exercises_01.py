@@ -4,7 +4,6 @@ untouched stub, and reject typical mistakes.
 The stub and check cells are read from the committed notebook and run here as they are, so these
 tests follow the notebook when it changes. Correct and wrong answers are written in this file.
 """
-import json
 import math
 from pathlib import Path
 
@@ -13,31 +12,21 @@ import pytest
 
 from nbtools import graphnet
 from nbtools.exercises import check
+from notebook_cells import cell_containing, run_cell, run_check
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_networks_as_graphs.ipynb"
 
 
-def cell(text):
-    """The source of the one code cell that contains ``text``."""
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    found = ["".join(c["source"]) for c in cells
-             if c["cell_type"] == "code" and text in "".join(c["source"])]
-    assert len(found) == 1, f"expected one code cell containing {text!r}, found {len(found)}"
-    return found[0]
-
-
-def run_check(check_text, capsys, **answers):
-    """Run a check cell with the student's answers defined; return what it printed."""
-    namespace = {"np": np, "graphnet": graphnet, "check": check,
-                 "sigmoid": graphnet.sigmoid, **answers}
-    exec(cell(check_text), namespace)
-    return capsys.readouterr().out
+def printed_by(check_text, **answers):
+    """Run the check cell containing ``check_text`` with the student's answers; return its output."""
+    namespace = {"np": np, "graphnet": graphnet, "check": check, "sigmoid": graphnet.sigmoid}
+    return run_check(cell_containing(NOTEBOOK, check_text), namespace, **answers)
 
 
 def stub(def_text, name):
     """The function the untouched stub cell defines."""
     namespace = {"np": np, "sigmoid": graphnet.sigmoid}
-    exec(cell(def_text), namespace)
+    run_cell(cell_containing(NOTEBOOK, def_text), namespace)
     return namespace[name]
 
 
@@ -65,20 +54,20 @@ def forward_with_sigmoid_on_input(x):  # the input neuron applies no function
 CHECK_1 = 'check("forward_by_hand'
 
 
-def test_exercise_1_accepts_the_correct_answer(capsys):
+def test_exercise_1_accepts_the_correct_answer():
     assert correct_forward(1.0) == pytest.approx(0.7797434, abs=1e-7)   # the notebook's number
-    assert run_check(CHECK_1, capsys, forward_by_hand=correct_forward).startswith("Correct")
+    assert printed_by(CHECK_1, forward_by_hand=correct_forward).startswith("Correct")
 
 
-def test_exercise_1_says_not_yet_to_the_stub(capsys):
+def test_exercise_1_says_not_yet_to_the_stub():
     placeholder = stub("def forward_by_hand", "forward_by_hand")
     assert placeholder(1.0) == 0.0
-    assert run_check(CHECK_1, capsys, forward_by_hand=placeholder).startswith("Not yet")
+    assert printed_by(CHECK_1, forward_by_hand=placeholder).startswith("Not yet")
 
 
 @pytest.mark.parametrize("wrong", [forward_without_bias, forward_with_sigmoid_on_input])
-def test_exercise_1_rejects_typical_mistakes(capsys, wrong):
-    out = run_check(CHECK_1, capsys, forward_by_hand=wrong)
+def test_exercise_1_rejects_typical_mistakes(wrong):
+    out = printed_by(CHECK_1, forward_by_hand=wrong)
     assert out.startswith("Wrong") and "Hint:" in out
 
 
@@ -86,28 +75,28 @@ def test_exercise_1_rejects_typical_mistakes(capsys, wrong):
 CHECK_2 = "W_67, b_67 = layer_6_7()"
 
 
-def test_exercise_2_accepts_the_correct_answer(capsys):
+def test_exercise_2_accepts_the_correct_answer():
     def correct():
         # rows: into 6, into 7; columns: from 3, from 4; no edge 3 -> 7
         return np.array([[1.0, -2.0], [0.0, 1.0]]), np.array([0.5, -0.5])
 
-    out = run_check(CHECK_2, capsys, layer_6_7=correct)
+    out = printed_by(CHECK_2, layer_6_7=correct)
     assert out.splitlines() == ["Correct: W matches.", "Correct: b matches."]
 
 
-def test_exercise_2_says_not_yet_to_the_stub(capsys):
+def test_exercise_2_says_not_yet_to_the_stub():
     placeholder = stub("def layer_6_7", "layer_6_7")
     W, b = placeholder()
     assert W.shape == (2, 2) and b.shape == (2,)
-    lines = run_check(CHECK_2, capsys, layer_6_7=placeholder).splitlines()
+    lines = printed_by(CHECK_2, layer_6_7=placeholder).splitlines()
     assert len(lines) == 2 and all(line.startswith("Not yet") for line in lines)
 
 
-def test_exercise_2_rejects_the_transposed_matrix(capsys):
+def test_exercise_2_rejects_the_transposed_matrix():
     def transposed():   # rows for the sending neurons: weights filed with the wrong neuron
         return np.array([[1.0, 0.0], [-2.0, 1.0]]), np.array([0.5, -0.5])
 
-    lines = run_check(CHECK_2, capsys, layer_6_7=transposed).splitlines()
+    lines = printed_by(CHECK_2, layer_6_7=transposed).splitlines()
     assert lines[0].startswith("Wrong: W") and "INTO neuron" in lines[0]
     assert "expected -2, got 0" in lines[0]
     assert lines[1] == "Correct: b matches."

@@ -1,49 +1,30 @@
 """The exercises of notebook 02 check what they claim: a correct answer passes, the untouched stub
 and a typical mistake do not. The notebook's own cells are run (widgets left out), then each check
 cell is run again with a solution written here in place of the stub."""
-import io
-import json
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from notebook_cells import check_cells, run_cells, run_check
+
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_from_logistic_regression_to_networks.ipynb"
-
-
-def _code_cells():
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    for cell in cells:
-        if cell["cell_type"] == "code" and "nbval-ignore-output" not in cell["metadata"].get("tags", []):
-            source = "".join(cell["source"])
-            yield "\n".join(line for line in source.splitlines() if not line.startswith("%"))
+EXERCISES = ("output_for_one_point", "collapse")
 
 
 @pytest.fixture(scope="module")
 def notebook():
     """(namespace after running the notebook, {function name: its check cell's source})."""
-    namespace, checks = {}, {}
-    with redirect_stdout(io.StringIO()):
-        for source in _code_cells():
-            exec(source, namespace)
-    for source in _code_cells():
-        for name in ("output_for_one_point", "collapse"):
-            if f"{name}(" in source and "check(" in source and "def " not in source:
-                checks[name] = source
-    assert set(checks) == {"output_for_one_point", "collapse"}
-    return namespace, checks
+    checks = check_cells(NOTEBOOK, EXERCISES)
+    assert set(checks) == set(EXERCISES)
+    return run_cells(NOTEBOOK), checks
 
 
 def verdict(notebook, name, solution):
+    """The first word the check cell of ``name`` prints with ``solution`` (None: the stub's)."""
     namespace, checks = notebook
-    namespace = dict(namespace)
-    if solution is not None:
-        namespace[name] = solution
-    out = io.StringIO()
-    with redirect_stdout(out):
-        exec(checks[name], namespace)
-    return out.getvalue().split(":")[0]
+    answers = {} if solution is None else {name: solution}
+    return run_check(checks[name], namespace, **answers).split(":")[0]
 
 
 def sigmoid(z):

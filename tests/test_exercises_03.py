@@ -4,7 +4,6 @@ untouched stub, and reject typical mistakes, saying what is wrong.
 The stub and check cells are read from the committed notebook and run here as they are, so these
 tests follow the notebook when it changes. Correct and wrong answers are written in this file.
 """
-import json
 from pathlib import Path
 
 import numpy as np
@@ -13,34 +12,25 @@ import pytest
 from nbtools import layers
 from nbtools.exercises import check, check_gradient
 from nbtools.gradcheck import numerical_gradient
+from notebook_cells import cell_containing, run_cell, run_check
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_backpropagation.ipynb"
 
 
-def cell(text):
-    """The source of the one code cell that contains ``text``."""
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    found = ["".join(c["source"]) for c in cells
-             if c["cell_type"] == "code" and text in "".join(c["source"])]
-    assert len(found) == 1, f"expected one code cell containing {text!r}, found {len(found)}"
-    return found[0]
-
-
-def namespace(**answers):
+def namespace():
     return {"np": np, "layers": layers, "check": check, "check_gradient": check_gradient,
-            "numerical_gradient": numerical_gradient, **answers}
+            "numerical_gradient": numerical_gradient}
 
 
-def run_check(check_text, capsys, **answers):
-    """Run a check cell with the student's answers defined; return its printed lines."""
-    exec(cell(check_text), namespace(**answers))
-    return capsys.readouterr().out.splitlines()
+def printed_lines(check_text, **answers):
+    """Run the check cell containing ``check_text`` with the student's answers; return its lines."""
+    return run_check(cell_containing(NOTEBOOK, check_text), namespace(), **answers).splitlines()
 
 
 def stub(def_text, name):
     """What the untouched stub cell defines."""
     ns = namespace()
-    exec(cell(def_text), ns)
+    run_cell(cell_containing(NOTEBOOK, def_text), ns)
     return ns[name]
 
 
@@ -52,16 +42,16 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def test_exercise_1_accepts_the_correct_answer(capsys):
+def test_exercise_1_accepts_the_correct_answer():
     correct = lambda z: sigmoid(z) * (1 - sigmoid(z))
     assert correct(np.array([0.0]))[0] == 0.25          # sigma'(0) = 1/2 * 1/2, by hand
-    assert run_check(CHECK_1, capsys, sigmoid_prime=correct)[0].startswith("Correct")
+    assert printed_lines(CHECK_1, sigmoid_prime=correct)[0].startswith("Correct")
 
 
-def test_exercise_1_says_not_yet_to_the_stub(capsys):
+def test_exercise_1_says_not_yet_to_the_stub():
     placeholder = stub("def sigmoid_prime", "sigmoid_prime")
     assert placeholder(np.ones(3)).shape == (3,)
-    assert run_check(CHECK_1, capsys, sigmoid_prime=placeholder)[0].startswith("Not yet")
+    assert printed_lines(CHECK_1, sigmoid_prime=placeholder)[0].startswith("Not yet")
 
 
 @pytest.mark.parametrize("wrong", [
@@ -69,8 +59,8 @@ def test_exercise_1_says_not_yet_to_the_stub(capsys):
     lambda z: np.exp(-z) / (1 + np.exp(-z)),             # the square in the denominator forgotten
     lambda z: sigmoid(z),                                # the function instead of its derivative
 ])
-def test_exercise_1_rejects_typical_mistakes(capsys, wrong):
-    line = run_check(CHECK_1, capsys, sigmoid_prime=wrong)[0]
+def test_exercise_1_rejects_typical_mistakes(wrong):
+    line = printed_lines(CHECK_1, sigmoid_prime=wrong)[0]
     assert line.startswith("Wrong") and "σ(z)(1 - σ(z))" in line
 
 
@@ -106,30 +96,30 @@ class AssignsInsteadOfAdding(layers.Dense):
         return grad_out @ self.params["W"]
 
 
-def test_exercise_2_accepts_the_correct_answer(capsys):
-    lines = run_check(CHECK_2, capsys, MyDense=CorrectDense)
+def test_exercise_2_accepts_the_correct_answer():
+    lines = printed_lines(CHECK_2, MyDense=CorrectDense)
     assert len(lines) == 4 and all(line.startswith("Correct") for line in lines), lines
 
 
-def test_exercise_2_says_not_yet_to_the_stub(capsys):
+def test_exercise_2_says_not_yet_to_the_stub():
     placeholder = stub("class MyDense", "MyDense")
     layer = placeholder(3, 2, seed=0)
     layer.forward(np.ones((4, 3)))
     assert layer.backward(np.ones((4, 2))).shape == (4, 3)
-    lines = run_check(CHECK_2, capsys, MyDense=placeholder)
+    lines = printed_lines(CHECK_2, MyDense=placeholder)
     assert len(lines) == 4 and all(line.startswith("Not yet") for line in lines), lines
 
 
-def test_exercise_2_says_which_part_is_wrong(capsys):
-    lines = run_check(CHECK_2, capsys, MyDense=TransposedW)
+def test_exercise_2_says_which_part_is_wrong():
+    lines = printed_lines(CHECK_2, MyDense=TransposedW)
     assert lines[0].startswith("Correct")
     assert lines[1].startswith('Wrong: grads["W"] should have shape (2, 3), got (3, 2)')
     assert "grad_out.T @ x" in lines[1]
 
-    lines = run_check(CHECK_2, capsys, MyDense=MeanForBias)
+    lines = printed_lines(CHECK_2, MyDense=MeanForBias)
     assert [line.split(":")[0] for line in lines] == ["Correct", "Correct", "Wrong", "Correct"]
     assert "summed over the batch" in lines[2]
 
-    lines = run_check(CHECK_2, capsys, MyDense=AssignsInsteadOfAdding)
+    lines = printed_lines(CHECK_2, MyDense=AssignsInsteadOfAdding)
     assert [line.split(":")[0] for line in lines] == ["Correct", "Correct", "Correct", "Wrong"]
     assert "+=" in lines[3]

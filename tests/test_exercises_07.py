@@ -4,52 +4,27 @@
 The cells are taken from the notebook itself and run in a namespace prepared by the notebook's
 own import cell, so these tests follow the notebook when it changes.
 """
-import contextlib
-import io
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from nbtools import blocks, gradflow, init
+from notebook_cells import code_cells, run_cell, run_exercise, verdicts
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_initialization_and_normalization.ipynb"
-CODE = ["".join(c["source"]) for c in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-        if c["cell_type"] == "code"]
-
-
-def cell(text):
-    """The one code cell of the notebook whose source contains ``text``."""
-    found = [src for src in CODE if text in src]
-    assert len(found) == 1, f"{len(found)} cells contain {text!r}"
-    return found[0]
-
-
-def run(source, ns):
-    """Execute a cell's source in ``ns`` and return what it printed."""
-    source = "\n".join(line for line in source.splitlines() if not line.startswith("%"))
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(source, str(NOTEBOOK), "exec"), ns)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
 def namespace():
     ns = {}
-    run(CODE[0], ns)  # the imports and constants
+    run_cell(code_cells(NOTEBOOK, skip_tags=())[0], ns)  # the imports and constants
     return ns
 
 
 def check_with(ns, stub_text, check_text, **answer):
-    ns = dict(ns)
-    if answer:
-        ns.update(answer)
-    else:
-        run(cell(stub_text), ns)  # the placeholder from the stub
-    output = run(cell(check_text), ns)
-    return [line.split(":")[0] for line in output.strip().splitlines()]
+    """The verdicts of the check cell, with ``answer`` or else the stub's placeholder."""
+    return verdicts(run_exercise(NOTEBOOK, ns, stub_text, check_text, **answer))
 
 
 # ---- exercise 1: He initialization ------------------------------------------------------------------

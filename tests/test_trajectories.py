@@ -1,17 +1,16 @@
 """Tests of nbtools.trajectories: comparing optimizers, the race's sliders, SGD on an empirical
-risk, the sharp/flat surface and slices of a network's loss.
+risk and the sharp/flat surface. (Slices of a network's loss: test_netslice.py.)
 
 Expected values are computed here independently: hand-written loops, closed forms, finite
 differences, or nbtools.landscapes.run called directly.
 """
-import copy
 import inspect
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nbtools import data, landscapes, nn, optim, training
+from nbtools import landscapes, optim
 from nbtools import trajectories as T
 from nbtools.widgets import live_figure
 
@@ -365,123 +364,6 @@ def test_large_learning_rate_leaves_the_sharp_minimum():
     large = landscapes.run(optim.SGD(lr=0.3), wells, steps=150)
     assert np.linalg.norm(small.points[-1] - wells.minima[0]) < 1e-6
     assert np.linalg.norm(large.points[-1] - wells.minima[1]) < 1e-3
-
-
-# ---------------------------------------------------------------- network slices
-
-@pytest.fixture(scope="module")
-def trained():
-    X, y = data.moons(n=60, noise=0.15, seed=0)
-    net = nn.MLP([2, 5, 1], hidden="tanh", seed=0)
-    history = training.fit(net, X, y, optimizer=optim.Adam(lr=0.02), epochs=8, batch_size=20,
-                           seed=0, snapshot_every=2, progress=False)
-    return net, X, y, history.snapshots
-
-
-def test_flatten_unflatten_round_trip(trained):
-    net = trained[0]
-    weights = net.get_weights()
-    theta = T.flatten(weights)
-    assert theta.shape == (net.n_params(),)
-    for a, b in zip(T.unflatten(theta, weights), weights):
-        np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(T.flatten((7, weights)), theta)   # a fit snapshot (step, weights)
-
-
-def test_pca_directions_find_the_plane_of_a_planar_path():
-    rng = np.random.default_rng(0)
-    like = [np.zeros((3, 2)), np.zeros(3)]
-    u, v = np.linalg.qr(rng.standard_normal((9, 2)))[0].T
-    path = [T.unflatten(a * u + b * v, like) for a, b in rng.standard_normal((12, 2))]
-    d1, d2, captured = T.pca_directions(path, like)
-    assert captured == pytest.approx(1.0)
-    np.testing.assert_allclose([d1 @ d1, d2 @ d2, d1 @ d2], [1.0, 1.0, 0.0], atol=1e-12)
-    basis = np.column_stack([u, v])            # d1 and d2 lie in span(u, v)
-    for d in (d1, d2):
-        np.testing.assert_allclose(basis @ (basis.T @ d), d, atol=1e-12)
-    with pytest.raises(ValueError, match="at least 2"):
-        T.pca_directions([like], like)
-
-
-def test_random_directions_are_filter_normalized(trained):
-    weights = trained[0].get_weights()
-    d1, d2 = T.random_directions(weights, seed=1)
-    for d in (d1, d2):
-        parts = T.unflatten(d, weights)
-        for w, dw in zip(weights, parts):
-            if w.ndim == 1:
-                assert not np.any(dw)              # biases: direction 0
-            else:
-                np.testing.assert_allclose(np.linalg.norm(dw, axis=1), np.linalg.norm(w, axis=1))
-    np.testing.assert_array_equal(T.random_directions(weights, seed=1)[0], d1)
-    assert not np.array_equal(T.random_directions(weights, seed=2)[0], d1)
-
-
-def test_network_slice_values_projection_and_restored_weights(trained):
-    net, X, y, path = trained
-    before = net.get_weights()
-    sl = T.slice_through(net, X, y, {"Adam": path}, center="end")
-    end = path[-1][1]
-    copy_net = copy.deepcopy(net)
-    copy_net.set_weights(end)
-    assert sl.f((0.0, 0.0)) == pytest.approx(training.evaluate(copy_net, X, y)[0])
-    a, b = 0.3, -0.2
-    copy_net.set_weights(T.unflatten(T.flatten(end) + a * sl.D[:, 0] + b * sl.D[:, 1], end))
-    assert sl.f((a, b)) == pytest.approx(training.evaluate(copy_net, X, y)[0])
-    np.testing.assert_allclose(sl.project([sl.weights_at((a, b))]), [[a, b]], atol=1e-12)
-    A, B, Z = sl.grid(5)
-    assert Z.shape == (5, 5) and np.all(Z >= 0)
-    for w, v in zip(net.get_weights(), before):
-        np.testing.assert_array_equal(w, v)
-    traj = sl.trajectory(path)
-    assert traj.points.shape == (len(path), 2)
-    copy_net.set_weights(path[0][1])
-    assert traj.losses[0] == pytest.approx(training.evaluate(copy_net, X, y)[0])
-    P = traj.points
-    (a0, a1), (b0, b1) = sl.bounds
-    assert a0 < P[:, 0].min() and P[:, 0].max() < a1 and b0 < P[:, 1].min() and P[:, 1].max() < b1
-
-
-def test_pca_slice_holds_more_of_the_path_than_a_random_one(trained):
-    net, X, y, path = trained
-    pca = T.slice_through(net, X, y, {"p": path})
-    rnd = T.slice_through(net, X, y, {"p": path}, directions="random")
-    assert 0 < rnd.captured(path) < pca.captured(path) <= 1 + 1e-12
-    assert rnd.bounds == ((-1.0, 1.0), (-1.0, 1.0))
-    start = T.slice_through(net, X, y, {"p": path}, center="start")
-    np.testing.assert_allclose(start.project([path[0]]), [[0.0, 0.0]], atol=1e-12)
-
-
-def test_network_slice_checks_its_inputs(trained):
-    net, X, y, path = trained
-    d = np.zeros(net.n_params())
-    with pytest.raises(ValueError, match="parameters"):
-        T.NetworkSlice(net, X, y, [np.zeros(3)], d, d)
-    with pytest.raises(ValueError, match="entries"):
-        T.NetworkSlice(net, X, y, net.get_weights(), d[:-1], d[:-1])
-    with pytest.raises(ValueError, match="center"):
-        T.slice_through(net, X, y, {"p": path}, center="middle")
-    with pytest.raises(TypeError, match="paths"):
-        T.slice_through(net, X, y, path)
-
-
-def test_train_paths_trains_copies_from_the_same_weights(trained):
-    _, X, y, _ = trained
-    net = nn.MLP([2, 4, 1], hidden="tanh", seed=3)
-    before = net.get_weights()
-    histories = T.train_paths(net, X, y, {"SGD": optim.SGD(lr=0.1), "Adam": optim.Adam(lr=0.01)},
-                              epochs=3, batch_size=20, snapshot_every=3)
-    for w, v in zip(net.get_weights(), before):
-        np.testing.assert_array_equal(w, v)
-    alone = nn.MLP([2, 4, 1], hidden="tanh", seed=3)
-    expected = training.fit(alone, X, y, optimizer=optim.Adam(lr=0.01), epochs=3, batch_size=20,
-                            seed=0, snapshot_every=3, progress=False)
-    for w, v in zip(histories["Adam"].snapshots[-1][1], expected.snapshots[-1][1]):
-        np.testing.assert_array_equal(w, v)
-    for w, v in zip(histories["SGD"].snapshots[0][1], before):
-        np.testing.assert_array_equal(w, v)
-    with pytest.raises(TypeError, match="optimizers"):
-        T.train_paths(net, X, y, optim.SGD(lr=0.1))
 
 
 @pytest.mark.parametrize("surface", list(T.RACE_SURFACES))
