@@ -14,6 +14,7 @@ per-layer gradient norms of every step, and parameter snapshots when asked. Trai
 (a non-finite loss, or one that explodes far above where it started) stops with a warning and is
 recorded in ``history.diverged``, so a plot of the history still draws.
 """
+import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -164,10 +165,10 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
             optimizer.step(params, grads)
             step += 1
             hist.step_loss.append(float(value))
-            norms.append([np.sqrt(np.vdot(g, g)) for g in weight_grads])
+            norms.append([math.sqrt(np.vdot(g, g)) for g in weight_grads])
             if snapshot_every and step % snapshot_every == 0:
                 hist.snapshots.append((step, net.get_weights()))
-            if not np.isfinite(value) or value > explode_factor * start_loss:
+            if not math.isfinite(value) or value > explode_factor * start_loss:
                 hist.diverged = True
                 hist.message = (f"loss became {value:.3g} at epoch {epoch}, step {step} (it started at "
                                 f"{start_loss:.3g}); try a smaller learning rate")
