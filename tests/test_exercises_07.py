@@ -88,23 +88,24 @@ def test_exercise_2_rejects_typical_mistakes(namespace, wrong):
     assert check_with(namespace, *BN, batchnorm_forward=wrong) == ["Wrong"]
 
 
-# ---- exercise 3: the factor of Var(z) per layer with LeCun weights in a ReLU network ----------------------
+# ---- exercise 3: the factor of Var(z) per layer with s^2 = 3 / n_in in a ReLU network ---------------------
 
 FACTOR = ("variance_factor = 0.0", "check(\"the factor of Var(z) per layer\"")
 
 
-def test_exercise_3_accepts_one_half_which_a_wide_network_confirms(namespace):
+def test_exercise_3_accepts_three_halves_which_a_wide_network_confirms(namespace):
     rng = np.random.default_rng(0)
-    net = blocks.deep_net(12, 256, "relu", init.normal(np.sqrt(1 / 256)), n_in=256, seed=1)
+    net = blocks.deep_net(12, 256, "relu", init.normal(np.sqrt(3 / 256)), n_in=256, seed=1)
     z_std = gradflow.layer_stats(net, rng.normal(size=(512, 256)), rng.integers(0, 2, 512))["z_std"]
     measured = (z_std[11] / z_std[1]) ** (2 / 10)           # variance ratio per layer
-    assert measured == pytest.approx(0.5, rel=0.05)
-    assert check_with(namespace, *FACTOR, variance_factor=0.5) == ["Correct"]
+    assert measured == pytest.approx(1.5, rel=0.05)
+    assert check_with(namespace, *FACTOR, variance_factor=1.5) == ["Correct"]
 
 
 def test_exercise_3_says_not_yet_to_the_placeholder(namespace):
     assert check_with(namespace, *FACTOR) == ["Not yet"]
 
 
-def test_exercise_3_rejects_the_factor_of_the_standard_deviation(namespace):
-    assert check_with(namespace, *FACTOR, variance_factor=np.sqrt(0.5)) == ["Wrong"]
+@pytest.mark.parametrize("wrong", [np.sqrt(1.5), 3.0], ids=["factor-of-the-std", "forgot-relu-halves"])
+def test_exercise_3_rejects_typical_mistakes(namespace, wrong):
+    assert check_with(namespace, *FACTOR, variance_factor=wrong) == ["Wrong"]
