@@ -152,13 +152,14 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     weight_grads = [layer.grads["W"] for layer in net.dense]  # for the per-layer gradient norms
     full = batch_size == n
     for epoch in range(1, epochs + 1):
-        order = None if full else rng.permutation(n)
+        if not full:  # shuffle once per epoch; the batches are then consecutive slices
+            order = rng.permutation(n)
+            X_shuffled, T_shuffled = X[order], T[order]
         for i in range(0, n, batch_size):
             if full:  # the whole set, in order: the evaluation just made is this step's forward pass
                 Tb, out = T, net.a[-1] if net.a and net.a[0] is X else net._forward(X)
             else:
-                idx = order[i:i + batch_size]
-                Tb, out = T[idx], net._forward(X[idx])
+                Tb, out = T_shuffled[i:i + batch_size], net._forward(X_shuffled[i:i + batch_size])
             value, grad = loss.value_and_grad(net.z[-1] if fused else out, Tb, fused)
             net.zero_grad()
             net._backward(grad, wrt)
