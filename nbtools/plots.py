@@ -23,6 +23,8 @@ Example::
     >>> artists = plots.decision_boundary(net, X, y)
     >>> plots.update_decision_boundary(artists, net)    # after training, say
 """
+import functools
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -30,6 +32,16 @@ from matplotlib.colors import to_rgb
 
 from ._checks import as_float_array, as_labels, check_number
 from .data import grid
+
+
+def _quiet(draw):
+    """A network whose weights blew up (NaN or inf) still gets drawn, blank, without numpy warnings."""
+    @functools.wraps(draw)
+    def quietly(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return draw(*args, **kwargs)
+    return quietly
+
 
 POINT_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 BINARY_CMAP = "RdBu_r"  # P(y = 1): pale blue near 0, white at 0.5, pale red near 1 (vmin/vmax widened)
@@ -127,6 +139,7 @@ def _line_in_view(w, b, limits):
     return ends[:, 0], ends[:, 1], middle, 0.12 * size * unit
 
 
+@_quiet
 def _forward_from(net, a, layer):
     """Run layers layer+1 .. L of ``net`` on activations ``a`` of layer ``layer``; the output."""
     for dense, act in zip(net.dense[layer:], net.activations[layer:]):
@@ -196,6 +209,7 @@ def decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, levels=(0.1, 0
     return update_decision_boundary(art, net)
 
 
+@_quiet
 def update_decision_boundary(art, net, X=None, y=None, X_val=None, y_val=None):
     """Recompute the image and contours of ``decision_boundary`` for ``net``; returns ``art``.
 
@@ -357,6 +371,7 @@ def _nice_limits(coords, old):
     return new
 
 
+@_quiet
 def update_activation_space(art, net, X=None, y=None, X_val=None, y_val=None):
     """Redraw ``activation_space`` for the current weights of ``net``; returns ``art``.
 
@@ -471,6 +486,7 @@ def layer_transformation(net, X, y, ax=None, layers=None, n_lines=11, points_per
     return update_layer_transformation(art, net)
 
 
+@_quiet
 def update_layer_transformation(art, net):
     """Carry the grid and the data through ``net`` again (new weights); returns ``art``."""
     net = _check_net(net, n_inputs=2)

@@ -90,6 +90,7 @@ def _score(net, out, T, loss):
     return value, None
 
 
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")  # divergence is reported once, below
 def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size="auto", seed=0,
         validation=None, early_stopping=None, snapshot_every=None, schedule=None,
         explode_factor=1e4, progress="auto", callback=None):
@@ -107,6 +108,8 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     snapshot_every : keep a copy of the weights every that many steps (for scrubbing through training).
     schedule : optional learning-rate schedule with a ``step()`` method, called once per epoch.
     explode_factor : stop as diverged when a loss exceeds this many times the starting loss.
+        Inside ``fit`` numpy's overflow warnings are silenced: a diverging run is reported once,
+        by a ``DivergenceWarning`` and ``history.diverged``, not by a wall of numpy warnings.
     progress : ``"auto"`` shows a progress bar once training has taken more than 2 s; True, False.
     callback : optional function ``callback(epoch, net, history)`` called after every epoch
         (and once with epoch 0 before training), e.g. to record per-layer statistics.
@@ -169,16 +172,16 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
             norms.append([math.sqrt(np.vdot(g, g)) for g in weight_grads])
             if snapshot_every and step % snapshot_every == 0:
                 hist.snapshots.append((step, net.get_weights()))
-            if not math.isfinite(value) or value > explode_factor * start_loss:
-                hist.diverged = True
-                hist.message = (f"loss became {value:.3g} at epoch {epoch}, step {step} (it started at "
-                                f"{start_loss:.3g}); try a smaller learning rate")
+            if _diverged(hist, value, explode_factor * start_loss, f"at epoch {epoch}, step {step}"):
                 break
         if hist.diverged:
             break
         if schedule is not None:
             schedule.step()
         _record_epoch(hist, net, X, T, loss, validation)
+        if _diverged(hist, hist.train_loss[-1], explode_factor * start_loss, f"after epoch {epoch}",
+                     epoch_entry=True):
+            break
         hist.epochs_run = epoch
         if callback is not None:
             callback(epoch, net, hist)
@@ -199,6 +202,24 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     if hist.diverged:
         warnings.warn(f"Training diverged: {hist.message}.", DivergenceWarning, stacklevel=2)
     return hist
+
+
+def _diverged(hist, value, limit, when, epoch_entry=False):
+    """Mark the history as diverged if ``value`` is not finite or above ``limit``.
+
+    An epoch whose evaluation overflowed is dropped from the per-epoch lists, so they hold only
+    finite numbers (the message says what happened); ``step_loss`` ends with the step that blew up.
+    """
+    if math.isfinite(value) and value <= limit:
+        return False
+    hist.diverged = True
+    hist.message = (f"loss became {value:.3g} {when} (it started at {hist.train_loss[0]:.3g}); "
+                    f"try a smaller learning rate")
+    if epoch_entry and not math.isfinite(value):
+        for values in (hist.train_loss, hist.train_acc, hist.val_loss, hist.val_acc):
+            if values:
+                values.pop()
+    return True
 
 
 def _check_targets(net, y, n):

@@ -315,3 +315,20 @@ def test_training_curves_check_their_input():
         plots.training_curves(history, metric="acc")
     with pytest.raises(TypeError, match="History"):
         plots.training_curves([0.5, 0.4])
+
+
+def test_a_network_with_blown_up_weights_still_draws_without_warnings():
+    import warnings
+
+    X, y = data.moons(n=40, seed=0)
+    net = nn.MLP([2, 2, 1], seed=0)
+    for p in net.parameters():
+        p[...] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        art = plots.decision_boundary(net, X, y)
+        plots.activation_space(net, X, y)
+        plots.layer_transformation(net, X, y)
+        art["ax"].figure.canvas.draw()
+    assert np.all(np.isnan(np.ma.getdata(art["image"].get_array())))  # drawn blank
+    plt.close("all")

@@ -154,3 +154,12 @@ def test_full_batch_reuses_the_evaluation_forward_and_matches_the_plain_loop():
 def test_default_batch_size_fits_small_data_sets():
     hist = fit(MLP([2, 4, 1]), X[:10], Y[:10], epochs=2, seed=0)
     assert len(hist.step_loss) == 2  # one full batch of 10 per epoch
+
+
+def test_a_blow_up_is_reported_once_without_numpy_warnings():
+    net = MLP([2, 16, 1], hidden="relu", output="identity", seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        hist = fit(net, X, Y.astype(float), optimizer=optim.SGD(lr=1e150), epochs=5, batch_size=None, seed=0)
+    assert [type(w.message) for w in caught] == [DivergenceWarning]
+    assert hist.diverged and np.all(np.isfinite(hist.train_loss))
