@@ -675,6 +675,14 @@ def train(model, X, ys, learning_rate=0.2, n_epochs=2000, batch_size=50, report_
     >>> losses[-1] < losses[0]
     True
     """
+    if not (callable(getattr(model, "loss", None)) and callable(getattr(model, "parameters", None))):
+        raise TypeError(f"model must be a NeuralNetwork (with loss(X, ys) and parameters()), such "
+                        f"as NeuralNetwork(2, [4, 1]); got {type(model).__name__}.")
+    layers = getattr(model, "layers", None)
+    if layers and len(getattr(layers[-1], "neurons", [None])) != 1:
+        raise ValueError(f"model must end in one sigmoid output (P(y = 1)) for binary "
+                         f"cross-entropy, but its last layer has {len(layers[-1].neurons)} neurons; "
+                         f"make the last entry of nouts 1, e.g. NeuralNetwork(2, [4, 1]).")
     X = as_float_array(X, "X", ndim=2)
     ys = as_labels(ys, "ys", n=len(X), n_classes=2)
     learning_rate = check_number(learning_rate, "learning_rate", low=0.0, low_open=True)

@@ -78,7 +78,8 @@ def running_example_explorer(x=1.0, w46=-2.0, x_range=(-4.0, 4.0)):
     ``curve`` and ``marker``.
     """
     low, high = _check_range(x_range, "x_range")
-    x, w46 = check_number(x, "x", low, high), check_number(w46, "w46")
+    x = check_number(x, "x", low, high)
+    w46 = check_number(w46, "w46", -4.0, 4.0)   # the range of its slider, which would clamp it
     net = graphnet.running_example()
     fig, (ax_net, ax_f) = plt.subplots(1, 2, figsize=(12.5, 4.4),
                                        gridspec_kw={"width_ratios": [2.1, 1.0]})

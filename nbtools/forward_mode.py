@@ -44,7 +44,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import graphdraw
-from ._checks import as_float_array, check_number, make_rng
+from ._checks import as_float_array, as_labels, check_number, make_rng
 from .autograd import Value, gc_paused, topological_order
 
 HIGHLIGHT = "#e6550d"  # the point a slider moves (the colour of notebooks 01 and 03)
@@ -353,15 +353,25 @@ def mlp_loss(theta, X, ys, sizes, eps=1e-8):
         raise ValueError(f"theta must hold {n_params(sizes)} parameters for sizes {sizes}, got "
                          f"{len(theta)}.")
     theta = list(theta.tolist() if isinstance(theta, np.ndarray) else theta)
+    plain = [type(t).__name__ for t in theta if not isinstance(t, (Value, Dual))]
+    if plain:
+        raise TypeError(f"theta must hold Values or Duals (plain numbers have no relu or log), got "
+                        f"{len(plain)} of type {plain[0]}; wrap them first, e.g. "
+                        f"[Value(t) for t in theta], or call gradient(loss, theta).")
     layers, k = [], 0
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         W = [theta[k + j * n_in:k + (j + 1) * n_in] for j in range(n_out)]
         k += n_in * n_out
         layers.append((W, theta[k:k + n_out]))
         k += n_out
-    X = as_float_array(X, "X", ndim=2).tolist()
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != sizes[0]:
+        raise ValueError(f"X has {X.shape[1]} feature column(s) but sizes[0] = {sizes[0]}; X must "
+                         f"have shape (n, {sizes[0]}), or sizes must start with {X.shape[1]}.")
+    ys = as_labels(ys, "ys", n=len(X), n_classes=2).astype(np.float64).tolist()
+    X = X.tolist()
     total = 0.0
-    for x, y in zip(X, np.asarray(ys, dtype=np.float64).tolist()):
+    for x, y in zip(X, ys):
         a = x
         for l, (W, b) in enumerate(layers):
             out = []

@@ -420,6 +420,8 @@ def gradient_descent_path(X, y, steps=100, tol=1e-2):
     y = as_float_array(y, "y", ndim=1)
     if len(y) != len(X):
         raise ValueError(f"y has {len(y)} values but X has {len(X)} rows; give one target per row.")
+    steps = check_number(steps, "steps", low=0, integer=True)
+    tol = check_number(tol, "tol", low=0.0)
     H = X.T @ X / len(X)
     eig = np.linalg.eigvalsh(H)
     if eig[0] <= 0:
@@ -455,6 +457,9 @@ def loss_surface(X, y, ax=None, steps=100, resolution=80):
 
 def update_loss_surface(art, X, y):
     """Redraw contours and path for new data (X, y); the title gives the steps and condition number."""
+    if np.ndim(X) == 2 and np.shape(X)[1] != 2:
+        raise ValueError(f"X must have 2 columns, one per weight of the picture (w1, w2), got "
+                         f"shape {np.shape(X)}.")
     path, w_star, reached, cond = gradient_descent_path(X, y, art["steps"])
     X = as_float_array(X, "X", ndim=2)
     y = as_float_array(y, "y", ndim=1)
@@ -506,6 +511,10 @@ def depth_explorer(X, y, depth=10, activation="sigmoid", init="xavier", width=32
     width = check_number(width, "width", low=1, integer=True)
     epochs = check_number(epochs, "epochs", low=1, integer=True)
     lr = check_number(lr, "lr", low=0.0, low_open=True)
+    # the controls cannot show other values (a slider would silently clamp them): check first
+    depth = check_number(depth, "depth", low=1, high=16, integer=True)
+    activation = check_choice(activation, "activation", EXPLORER_ACTIVATIONS)
+    init = check_choice(init, "init", INIT_CHOICES)
     fig, (ax_l, ax_t, ax_h) = plt.subplots(1, 3, figsize=(12.5, 3.7), dpi=DPI)
     art = {"by_layer": stats_by_layer(_empty_stats(), ax=ax_l),
            "history_lines": grad_norm_history(np.ones((1, 1)), ax=ax_t, ylabel="‖dL/dW‖ per layer"),
@@ -574,6 +583,12 @@ def init_explorer(std=0.1, depth=10, width=32, activation="tanh", n=256, seed=0)
     with ``net``, ``stats`` and the artists ``spread``, ``deltas`` and ``histograms``.
     """
     n = check_number(n, "n", low=2, integer=True)
+    seed = check_number(seed, "seed", low=0, integer=True)   # the same numbers on every move
+    # the controls cannot show other values (a slider would silently clamp them): check first
+    check_number(std, "std", low=0.01, high=10 ** 0.5)
+    depth = check_number(depth, "depth", low=1, high=30, integer=True)
+    check_number(width, "width", low=4, high=256, integer=True)
+    activation = check_choice(activation, "activation", ("tanh", "relu", "sigmoid"))
     fig, (ax_a, ax_d, ax_h) = plt.subplots(1, 3, figsize=(12.5, 3.7), dpi=DPI)
     art = {"spread": stats_by_layer(_empty_stats(), keys=("z_std", "a_std"), ax=ax_a, color="C2"),
            "deltas": stats_by_layer(_empty_stats(), keys=("delta",), ax=ax_d, color="C1"),

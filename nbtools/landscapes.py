@@ -409,6 +409,11 @@ def run(optimizer, surface, start=None, steps=100, noise=0.0, seed=0):
     >>> traj.points.shape, bool(traj.losses[-1] < 1e-2)
     ((51, 2), True)
     """
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"optimizer must be an optimizer object, got the class {optimizer.__name__} itself; "
+            f"create one first, e.g. {optimizer.__name__}(lr=0.01)."
+        )
     if not callable(getattr(optimizer, "step", None)):
         raise TypeError(
             f"optimizer must have a step(params, grads) method (e.g. nbtools.optim.SGD(lr=0.01)); "

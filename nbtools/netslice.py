@@ -181,6 +181,10 @@ def slice_through(net, X, y, paths, center="end", directions="pca", seed=0, marg
     directions = check_choice(directions, "directions", ("pca", "random"))
     if not isinstance(paths, dict) or not paths:
         raise TypeError(f"paths must be a non-empty dict {{label: snapshots}}, got {type(paths).__name__}.")
+    for label, path in paths.items():
+        if len(path) == 0:
+            raise ValueError(f"paths[{label!r}] holds no snapshots; train with "
+                             f"fit(..., snapshot_every=k) to record some.")
     first = next(iter(paths.values()))
     middle = first[-1] if center == "end" else first[0]
     if directions == "pca":

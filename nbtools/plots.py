@@ -27,6 +27,7 @@ import functools
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
 
@@ -56,7 +57,26 @@ UNIT_COLORS = ("#ff7f0e", "#2ca02c", "#9467bd", "#e377c2", "#8c564b", "#17becf",
 def _axes(ax, figsize=(4.5, 4)):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (such as one from fig, ax = plt.subplots()) "
+                        f"or None for a new figure, got {type(ax).__name__}.")
     return ax
+
+
+def _check_extent(extent):
+    """A view (xmin, xmax, ymin, ymax) of finite numbers with min < max, as a float array (4,)."""
+    extent = as_float_array(extent, "extent", ndim=1)
+    if extent.shape != (4,) or extent[0] >= extent[1] or extent[2] >= extent[3]:
+        raise ValueError(f"extent must be (xmin, xmax, ymin, ymax) with min < max, got "
+                         f"{extent.tolist()}.")
+    return extent
+
+
+def _check_history(history):
+    if not hasattr(history, "train_loss"):
+        raise TypeError(f"history must be the History returned by training.fit, got "
+                        f"{type(history).__name__}.")
+    return history
 
 
 def _check_net(net, n_inputs=None):
@@ -183,23 +203,20 @@ def decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, levels=(0.1, 0
         raise ValueError(f"decision_boundary needs a classifier (sigmoid or softmax output), got "
                          f"output={net.output!r}. Build the network with output='sigmoid'.")
     X, y = _check_points(X, y)
+    if X_val is not None:
+        X_val, y_val = _check_points(X_val, y_val, "X_val", "y_val")
     levels = tuple(check_number(v, f"levels[{i}]", low=0, high=1) for i, v in enumerate(levels))
     ax = _axes(ax)
     if extent is None:
         xx, yy, points = grid(X if X_val is None else np.vstack([X, X_val]), resolution, margin)
     else:
-        extent = as_float_array(extent, "extent", ndim=1)
-        if extent.shape != (4,) or extent[0] >= extent[1] or extent[2] >= extent[3]:
-            raise ValueError(f"extent must be (xmin, xmax, ymin, ymax) with min < max, got "
-                             f"{extent.tolist()}.")
-        xx, yy, points = grid(extent.reshape(2, 2).T, resolution, 0.0)
+        xx, yy, points = grid(_check_extent(extent).reshape(2, 2).T, resolution, 0.0)
     limits = (xx.min(), xx.max(), yy.min(), yy.max())
     art = {"ax": ax, "grid": (xx, yy, points), "levels": levels, "contours": None, "val": None}
     art["image"] = ax.imshow(np.zeros(xx.shape), origin="lower", extent=limits, aspect="auto",
                              vmin=-0.6, vmax=1.6, cmap=BINARY_CMAP, interpolation="bilinear")
     art["train"] = _scatter(ax, X, y)
     if X_val is not None:
-        X_val, y_val = _check_points(X_val, y_val, "X_val", "y_val")
         art["val"] = _scatter(ax, X_val, y_val, validation=True)
         ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
     ax.set_xlim(limits[:2])
@@ -262,6 +279,7 @@ def hidden_unit_lines(net, ax=None, extent=(-2.5, 2.5, -2.5, 2.5), units=None):
     new = ax is None
     ax = _axes(ax)
     if new:
+        extent = _check_extent(extent)
         ax.set_xlim(extent[:2])
         ax.set_ylim(extent[2:])
     art = {"ax": ax, "units": units, "lines": []}
@@ -279,6 +297,10 @@ def hidden_unit_lines(net, ax=None, extent=(-2.5, 2.5, -2.5, 2.5), units=None):
 def update_hidden_unit_lines(art, net):
     """Move the lines and arrows to the first-layer weights of ``net``; returns ``art``."""
     net = _check_net(net, n_inputs=2)
+    if max(art["units"], default=-1) >= net.sizes[1]:
+        raise ValueError(f"the lines were drawn for units {art['units']}, but net's first layer has "
+                         f"only {net.sizes[1]} units (sizes {net.sizes}); draw them again with "
+                         f"hidden_unit_lines(net).")
     W, b = net.dense[0].params["W"], net.dense[0].params["b"]
     limits = (*art["ax"].get_xlim(), *art["ax"].get_ylim())
     middles, arrows = [], []
@@ -523,9 +545,7 @@ def training_curves(history, ax=None, metric="loss"):
     until ``update_training_curves(..., epoch=e)``) can show where a scrubber is.
     Returns {"ax", "metric", "train": Line2D, "val": Line2D or None, "marker": Line2D}.
     """
-    if not hasattr(history, "train_loss"):
-        raise TypeError(f"history must be the History returned by training.fit, got "
-                        f"{type(history).__name__}.")
+    _check_history(history)
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {sorted(METRICS)}, got {metric!r}.")
     metric = METRICS[metric]
@@ -549,11 +569,13 @@ def update_training_curves(art, history, epoch=None, rescale=True):
 
     ``rescale=False`` keeps the axis limits (cheaper to redraw, for a slider).
     """
+    _check_history(history)
     for key in ("train", "val"):
         values = getattr(history, f"{key}_{art['metric']}")
         if art[key] is not None:
             art[key].set_data(np.arange(len(values)), np.array(values, dtype=float))
     if epoch is not None:
+        epoch = check_number(epoch, "epoch", low=0)
         art["marker"].set_xdata([epoch, epoch])
         art["marker"].set_visible(True)
     if rescale:

@@ -17,6 +17,7 @@ Surfaces come from ``nbtools.landscapes``; any object with its ``grid(n)``, ``bo
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from . import optim
 from ._checks import as_float_array, check_choice, check_number, make_rng
@@ -87,6 +88,9 @@ class Scheduled:
 def _axes(ax, figsize=(4.5, 4)):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (such as one from fig, ax = plt.subplots()) "
+                        f"or None for a new figure, got {type(ax).__name__}.")
     return ax
 
 
@@ -196,9 +200,14 @@ def trajectory_lines(paths, ax=None, mark_every=10):
     return update_trajectory_lines(art, paths)
 
 
+def _check_upto(upto):
+    return None if upto is None else check_number(upto, "upto", low=0, integer=True)
+
+
 def update_trajectory_lines(art, paths, upto=None):
     """Move the lines to new paths (same labels as when drawn), showing points 0..upto if given."""
     paths = _check_same_labels(art, paths)
+    upto = _check_upto(upto)
     for line, head, cross, path in zip(art["lines"], art["heads"], art["crosses"], paths.values()):
         pts = path.points if upto is None else path.points[:upto + 1]
         line.set_data(pts[:, 0], pts[:, 1])
@@ -256,13 +265,20 @@ def update_loss_curves(art, paths, f_min=None, upto=None, rescale=True):
     if list(paths) != art["labels"]:
         raise ValueError(f"paths must have the labels the plot was drawn with, {art['labels']}, "
                          f"got {list(paths)}.")
+    upto = _check_upto(upto)
+    if f_min is not None:
+        f_min = check_number(f_min, "f_min")
     if f_min != art["f_min"]:
         ax.set_yscale("linear" if f_min is None else "log")
         ax.set_ylabel("loss" if not f_min else "loss - lowest possible loss")
         art["f_min"] = f_min
     lowest = np.inf
     for line, text, (label, path) in zip(art["lines"], art["legend"].get_texts(), paths.items()):
-        losses = np.asarray(getattr(path, "losses", path), dtype=np.float64)
+        losses = as_float_array(getattr(path, "losses", path), f"the losses of paths[{label!r}]",
+                                ndim=1, allow_nonfinite=True)   # a diverged run may hold inf
+        if not losses.size:
+            raise ValueError(f"the losses of paths[{label!r}] are empty; each path needs at least "
+                             f"one loss (its starting point).")
         losses = losses if upto is None else losses[:upto + 1]
         y = losses if f_min is None else np.maximum(losses - f_min, 1e-16)
         line.set_data(np.arange(len(y)) * art["step_every"], y)
@@ -426,6 +442,9 @@ class OptimizerRace:
 
         v, style = self.values, {"description_width": "95px"}
         size = w.Layout(width="300px")
+        # a slider would silently clamp a value outside its range: say so instead
+        check_number(v["steps"], "steps", low=10, high=500, integer=True)
+        check_number(v["noise"], "noise", low=0, high=5)
 
         def lr(name, label, color):
             return w.FloatLogSlider(value=v[name], base=10, min=-5, max=0, step=0.1,

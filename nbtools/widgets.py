@@ -36,17 +36,25 @@ import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 
 from . import data as datasets
 from . import nn, plots, training
-from ._checks import as_float_array, as_labels, check_number
+from ._checks import as_float_array, as_labels, check_choice, check_number
+
+
+def _check_figure(fig):
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, such as the fig of fig, ax = plt.subplots(); "
+                        f"got {type(fig).__name__}.")
+    return fig
 
 
 def figure_png(fig, dpi=None):
     """The figure rendered to PNG bytes, drawing everything (what ``savefig`` gives)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    _check_figure(fig).savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
 
@@ -89,6 +97,7 @@ class LiveFigure:
     def __init__(self, fig, update, controls, dpi=None, extras=()):
         if not callable(update):
             raise TypeError(f"update must be a function of the control values, got {update!r}.")
+        _check_figure(fig)
         self.fig, self.update, self.controls = fig, update, controls
         plt.close(fig)  # shown through the Image widget only, never twice
         if dpi is not None:
@@ -277,7 +286,11 @@ def train_for_playground(data="moons", noise=0.1, hidden="16-16", activation="re
     The network is [2, *hidden, 1] with the given hidden activation and initial-weight ``seed``,
     trained full batch with Adam for ``epochs`` steps. Returns (net, history, X, y, X_val, y_val).
     """
-    sizes = [int(s) for s in str(hidden).split("-")]
+    try:
+        sizes = [int(s) for s in str(hidden).split("-")]
+    except ValueError:
+        raise ValueError(f"hidden must be the hidden layer sizes joined by '-', such as '16-16' "
+                         f"(two layers of 16) or '4' (one layer of 4); got {hidden!r}.") from None
     X, y = datasets.load(data, n=n, noise=noise, seed=0)
     X_val, y_val = datasets.load(data, n=max(n // 2, 2), noise=noise, seed=1)
     net = nn.MLP([2, *sizes, 1], hidden=activation, seed=seed)
@@ -297,6 +310,14 @@ def training_playground(data="moons", noise=0.1, hidden="16-16", activation="rel
     loss curves. Sliders react when released, not while dragged. ``live.state`` holds the
     latest network and history.
     """
+    # the controls below cannot show other values (a slider would silently clamp them): check first
+    data = check_choice(data, "data", PLAYGROUND_DATA)
+    hidden = check_choice(hidden, "hidden", PLAYGROUND_HIDDEN)
+    activation = check_choice(activation, "activation", ("relu", "tanh", "sigmoid"))
+    noise = check_number(noise, "noise", low=0.0, high=0.5)
+    lr = check_number(lr, "lr", low=1e-3, high=1.0)
+    epochs = check_number(epochs, "epochs", low=0, high=1000, integer=True)
+    seed = check_number(seed, "seed", low=0, high=9, integer=True)
     net, history, X, y, X_val, y_val = train_for_playground(data, noise, hidden, activation, lr,
                                                             epochs, seed)
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
