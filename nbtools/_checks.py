@@ -108,3 +108,16 @@ def make_rng(seed, name="seed"):
             f"so pass seed=0 (any int) for reproducible numbers."
         )
     return np.random.default_rng(check_number(seed, name, low=0, integer=True))
+
+
+def axes_or_new(ax, figsize):
+    """``ax`` when it is a matplotlib Axes; a new figure of ``figsize`` inches when it is None."""
+    import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (such as one from fig, ax = plt.subplots()) "
+                        f"or None for a new figure, got {type(ax).__name__}.")
+    return ax

@@ -32,7 +32,7 @@ import numpy as np
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 from . import init as initializers
-from ._checks import as_float_array, check_choice, check_number
+from ._checks import as_float_array, axes_or_new, check_choice, check_number
 from .blocks import backward_through, deep_net
 from .layers import ACTIVATIONS, Activation, Sigmoid, Tanh
 from .losses import get_loss
@@ -168,11 +168,6 @@ class Recorder:
 
 # ---- plots ----------------------------------------------------------------------------------
 
-def _axes(ax, figsize=(4.5, 3.5)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
 
 def _positive(values):
     """Values for a log axis: zeros, negatives, NaN and inf become NaN (not drawn)."""
@@ -268,7 +263,7 @@ def stats_by_layer(stats, keys=("grad_W", "delta"), ax=None, label=None, log=Tru
     for key in keys:
         if key not in LABELS:
             raise ValueError(f"keys must be names from {sorted(LABELS)}, got {key!r}.")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 3.5))
     art = {"ax": ax, "keys": tuple(keys), "log": bool(log), "lines": []}
     styles = ["-o", "--s", ":^", "-.v"]
     for i, key in enumerate(keys):
@@ -319,7 +314,7 @@ def grad_norm_history(norms, ax=None, steps=None, ylabel="‖dL/dW‖"):
     are not drawn. The lowest line is the layer that learns slowest: with plain SGD a weight moves
     by lr * gradient. Returns {"lines": [Line2D per layer], "ax"}.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 3.5))
     art = {"ax": ax, "lines": [], "ylabel": ylabel}
     _log_y(ax)
     ax.set_ylabel(ylabel)
@@ -360,7 +355,7 @@ def activation_histograms(activations, ax=None, bins=40):
     tanh) shows as one spike. The number at the right is the layer's standard deviation.
     Returns {"lines", "texts", "ax"}.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 3.5))
     bins = check_number(bins, "bins", low=2, integer=True)
     art = {"ax": ax, "bins": bins, "lines": [], "texts": []}
     ax.set_xlabel("activation value a")
@@ -444,7 +439,7 @@ def loss_surface(X, y, ax=None, steps=100, resolution=80):
     Long thin ellipses (features on very different scales): the step size must suit the steep
     direction, so progress along the flat one crawls. Returns {"path", "star", "contours", "ax"}.
     """
-    ax = _axes(ax, figsize=(4.5, 4.2))
+    ax = axes_or_new(ax, (4.5, 4.2))
     art = {"ax": ax, "steps": check_number(steps, "steps", low=1, integer=True),
            "resolution": check_number(resolution, "resolution", low=10, integer=True), "contours": None}
     art["path"], = ax.plot([], [], ".-", color="C3", ms=4, lw=1, label="gradient descent")

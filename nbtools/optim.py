@@ -130,7 +130,7 @@ def _check_params_and_grads(params, grads):
     """Check two aligned lists of arrays; return the gradients as float64 arrays."""
     for name, arrays in (("params", params), ("grads", grads)):
         if not isinstance(arrays, (list, tuple)):
-            hint = (f"wrap a single array in a list: opt.step([p], [g])"
+            hint = ("wrap a single array in a list: opt.step([p], [g])"
                     if isinstance(arrays, np.ndarray) else f"pass list({name}) instead")
             raise TypeError(f"{name} must be a list of numpy arrays, got {type(arrays).__name__}; "
                             f"{hint}.")

@@ -27,11 +27,10 @@ import functools
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
 
-from ._checks import as_float_array, as_labels, check_number
+from ._checks import as_float_array, as_labels, axes_or_new, check_number
 from .data import grid
 
 
@@ -53,14 +52,6 @@ UNIT_COLORS = ("#ff7f0e", "#2ca02c", "#9467bd", "#e377c2", "#8c564b", "#17becf",
 # ---------------------------------------------------------------------------------------------
 # Shared steps
 # ---------------------------------------------------------------------------------------------
-
-def _axes(ax, figsize=(4.5, 4)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes (such as one from fig, ax = plt.subplots()) "
-                        f"or None for a new figure, got {type(ax).__name__}.")
-    return ax
 
 
 def _check_extent(extent):
@@ -206,7 +197,7 @@ def decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, levels=(0.1, 0
     if X_val is not None:
         X_val, y_val = _check_points(X_val, y_val, "X_val", "y_val")
     levels = tuple(check_number(v, f"levels[{i}]", low=0, high=1) for i, v in enumerate(levels))
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 4))
     if extent is None:
         xx, yy, points = grid(X if X_val is None else np.vstack([X, X_val]), resolution, margin)
     else:
@@ -277,7 +268,7 @@ def hidden_unit_lines(net, ax=None, extent=(-2.5, 2.5, -2.5, 2.5), units=None):
     for j in units:
         check_number(j, "units[...]", low=0, high=n_hidden - 1, integer=True)
     new = ax is None
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 4))
     if new:
         extent = _check_extent(extent)
         ax.set_xlim(extent[:2])
@@ -335,7 +326,7 @@ def activation_space(net, X, y, layer=-2, ax=None, X_val=None, y_val=None, resol
     net = _check_net(net)
     layer = _layer_index(net, layer)
     X, y = as_float_array(X, "X", ndim=2), as_labels(y, "y", n=len(X))
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 4))
     art = {"ax": ax, "layer": layer, "limits": None, "X": X, "X_val": None}
     art["image"] = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(0, 1, 0, 1), aspect="auto",
                              vmin=-0.6, vmax=1.6, cmap=BINARY_CMAP, interpolation="bilinear",
@@ -551,7 +542,7 @@ def training_curves(history, ax=None, metric="loss"):
     metric = METRICS[metric]
     if metric == "acc" and not any(v is not None for v in history.train_acc):
         raise ValueError("this history has no accuracy (a regression network); use metric='loss'.")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 4))
     art = {"ax": ax, "metric": metric}
     art["train"], = ax.plot([], [], label="train")
     art["val"] = ax.plot([], [], label="validation")[0] if getattr(history, f"val_{metric}") else None

@@ -17,10 +17,9 @@ Surfaces come from ``nbtools.landscapes``; any object with its ``grid(n)``, ``bo
 """
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
 
 from . import optim
-from ._checks import as_float_array, check_choice, check_number, make_rng
+from ._checks import as_float_array, axes_or_new, check_choice, check_number, make_rng
 from .exercises import verdict
 from .landscapes import (Beale, Himmelblau, Quadratic, Rosenbrock, Saddle, Surface,
                          Trajectory, newton, run)
@@ -85,14 +84,6 @@ class Scheduled:
 
 # ---------------------------------------------------------------- drawing
 
-def _axes(ax, figsize=(4.5, 4)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes (such as one from fig, ax = plt.subplots()) "
-                        f"or None for a new figure, got {type(ax).__name__}.")
-    return ax
-
 
 def _check_paths(paths):
     if not isinstance(paths, dict) or not paths:
@@ -131,7 +122,7 @@ def contour_map(surface, ax=None, scale="auto", n_levels=20, resolution=None):
     Returns {"ax", "filled", "lines", "minima", ...}; ``update_contour_map`` redraws it for
     another surface (the only time the background is drawn again).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 4))
     art = {"ax": ax, "scale": scale, "n_levels": check_number(n_levels, "n_levels", low=2, integer=True),
            "resolution": resolution, "filled": None, "lines": None}
     art["minima"], = ax.plot([], [], "*", color="gold", ms=13, mec="k", mew=0.8, zorder=4)
@@ -186,7 +177,7 @@ def trajectory_lines(paths, ax=None, mark_every=10):
     ``mark_every`` steps, a bigger marker where it is now, a red cross if it diverged, and a white
     circle at the first path's start. Returns {"ax", "lines", "heads", "crosses", "start"}.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 4))
     paths = _check_paths(paths)
     mark_every = check_number(mark_every, "mark_every", low=1, integer=True)
     art = {"ax": ax, "lines": [], "heads": [], "crosses": [], "labels": list(paths)}
@@ -239,7 +230,7 @@ def loss_curves(paths, ax=None, f_min=None, mark_every=10, step_every=1, legend=
     xlabel: what one unit of the horizontal axis is ("step", or "epoch" for per-epoch losses).
     Returns {"ax", "lines", "legend", ...}; ``update_loss_curves`` changes them in place.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (4.5, 4))
     if not isinstance(paths, dict) or not paths:
         raise TypeError(f"paths must be a non-empty dict {{label: Trajectory or losses}}, got "
                         f"{type(paths).__name__}.")

@@ -200,3 +200,10 @@ def test_slice_through_explains_an_empty_path(moons):
     X, y = moons
     with pytest.raises(ValueError, match=r"paths\['a'\] holds no snapshots"):
         netslice.slice_through(nn.MLP([2, 3, 1], seed=0), X, y, {"a": []})
+
+
+def test_gradflow_plots_say_what_ax_must_be():
+    X, y = data.moons(n=20, seed=0)
+    stats = gradflow.layer_stats(nn.MLP([2, 4, 1], seed=0), X, y)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        gradflow.stats_by_layer(stats, ax="left")
