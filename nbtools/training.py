@@ -121,7 +121,8 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     if isinstance(optimizer, str):
         optimizer = get_optimizer(optimizer, lr=lr)
     elif not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must be a name like 'adam' or an object with step(params, grads); got {optimizer!r}.")
+        raise TypeError(f"optimizer must be a name like 'adam' or an object with step(params, grads); "
+                        f"got {optimizer!r}.")
     epochs = check_number(epochs, "epochs", low=0, integer=True)
     if batch_size is None or batch_size == "auto":
         batch_size = n if batch_size is None else min(32, n)
@@ -144,7 +145,7 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     norms = []
     _record_epoch(hist, net, X, T, loss, validation)
     start_loss = max(hist.train_loss[0], 1e-12)
-    best = (hist.val_loss[0] if validation else np.inf, 0, net.get_weights())
+    best = (hist.val_loss[0], 0, net.get_weights()) if early_stopping else None  # (loss, epoch, weights)
     if snapshot_every:
         hist.snapshots.append((0, net.get_weights()))
     bar, t0, step = None, time.perf_counter(), 0
@@ -185,7 +186,7 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
         hist.epochs_run = epoch
         if callback is not None:
             callback(epoch, net, hist)
-        if validation and hist.val_loss[-1] < best[0]:
+        if early_stopping and hist.val_loss[-1] < best[0]:  # copy weights only when they may be restored
             best = (hist.val_loss[-1], epoch, net.get_weights())
         bar = _progress(bar, progress, t0, epoch, epochs)
         if early_stopping and epoch - best[1] >= early_stopping:
