@@ -60,7 +60,7 @@ class MeanSquaredError(Loss):
             raise ValueError("MeanSquaredError has no logits form; call it on the outputs a.")
         diff = a - y
         n = len(a)
-        return 0.5 * np.sum(diff**2) / n, diff / n
+        return 0.5 * (diff**2).sum() / n, diff / n
 
 
 class BinaryCrossEntropy(Loss):
@@ -93,10 +93,10 @@ class BinaryCrossEntropy(Loss):
         if logits:
             z = a
             softplus = np.logaddexp(0.0, z)  # log(1 + e^z), never overflows
-            value = np.sum(softplus - y * z) / n
+            value = (softplus.sum() - np.vdot(y, z)) / n
             return value, (np.exp(z - softplus) - y) / n  # sigmoid(z) = e^z / (1 + e^z)
         p = np.clip(a, self.eps, 1.0 - self.eps)
-        value = -np.sum(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)) / n
+        value = -(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)).sum() / n
         return value, (p - y) / (p * (1.0 - p)) / n
 
 
@@ -127,9 +127,9 @@ class SoftmaxCrossEntropy(Loss):
         if logits:
             shifted = a - a.max(axis=1, keepdims=True)
             log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-            return -np.sum(y * log_p) / n, (np.exp(log_p) - y) / n
+            return -(y * log_p).sum() / n, (np.exp(log_p) - y) / n
         p = np.maximum(a, self.eps)
-        return -np.sum(y * np.log(p)) / n, -y / p / n
+        return -(y * np.log(p)).sum() / n, -y / p / n
 
 
 LOSSES = {

@@ -84,9 +84,9 @@ def _score(net, out, T, loss):
     fused = _fused(net, loss)
     value = float(loss.value_and_grad(net.z[-1] if fused else out, T, fused)[0])
     if net.output == "softmax":
-        return value, float(np.mean(out.argmax(axis=1) == T.argmax(axis=1)))
+        return value, np.count_nonzero(out.argmax(axis=1) == T.argmax(axis=1)) / len(out)
     if net.output == "sigmoid" and out.shape[1] == 1:
-        return value, float(np.mean((out[:, 0] >= 0.5) == (T[:, 0] == 1)))
+        return value, np.count_nonzero((out >= 0.5) == (T == 1)) / len(out)
     return value, None
 
 
@@ -144,7 +144,7 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     hist = History()
     norms = []
     _record_epoch(hist, net, X, T, loss, validation)
-    start_loss = max(hist.train_loss[0], 1e-12)
+    limit = explode_factor * max(hist.train_loss[0], 1e-12)  # a loss above this has exploded
     best = (hist.val_loss[0], 0, net.get_weights()) if early_stopping else None  # (loss, epoch, weights)
     if snapshot_every:
         hist.snapshots.append((0, net.get_weights()))
@@ -158,7 +158,7 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     for epoch in range(1, epochs + 1):
         if not full:  # shuffle once per epoch; the batches are then consecutive slices
             order = rng.permutation(n)
-            X_shuffled, T_shuffled = X[order], T[order]
+            X_shuffled, T_shuffled = X.take(order, axis=0), T.take(order, axis=0)
         for i in range(0, n, batch_size):
             if full:  # the whole set, in order: the evaluation just made is this step's forward pass
                 Tb, out = T, net.a[-1] if net.a and net.a[0] is X else net._forward(X)
@@ -169,19 +169,19 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
             net._backward(grad, wrt)
             optimizer.step(params, grads)
             step += 1
-            hist.step_loss.append(float(value))
+            value = float(value)
+            hist.step_loss.append(value)
             norms.append([math.sqrt(np.vdot(g, g)) for g in weight_grads])
             if snapshot_every and step % snapshot_every == 0:
                 hist.snapshots.append((step, net.get_weights()))
-            if _diverged(hist, value, explode_factor * start_loss, f"at epoch {epoch}, step {step}"):
+            if _diverged(hist, value, limit, epoch, step):
                 break
         if hist.diverged:
             break
         if schedule is not None:
             schedule.step()
         _record_epoch(hist, net, X, T, loss, validation)
-        if _diverged(hist, hist.train_loss[-1], explode_factor * start_loss, f"after epoch {epoch}",
-                     epoch_entry=True):
+        if _diverged(hist, hist.train_loss[-1], limit, epoch):
             break
         hist.epochs_run = epoch
         if callback is not None:
@@ -205,18 +205,20 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     return hist
 
 
-def _diverged(hist, value, limit, when, epoch_entry=False):
+def _diverged(hist, value, limit, epoch, step=None):
     """Mark the history as diverged if ``value`` is not finite or above ``limit``.
 
+    ``step`` is the step whose mini-batch loss this is, or None for the evaluation after ``epoch``.
     An epoch whose evaluation overflowed is dropped from the per-epoch lists, so they hold only
     finite numbers (the message says what happened); ``step_loss`` ends with the step that blew up.
     """
     if math.isfinite(value) and value <= limit:
         return False
+    when = f"after epoch {epoch}" if step is None else f"at epoch {epoch}, step {step}"
     hist.diverged = True
     hist.message = (f"loss became {value:.3g} {when} (it started at {hist.train_loss[0]:.3g}); "
                     f"try a smaller learning rate")
-    if epoch_entry and not math.isfinite(value):
+    if step is None and not math.isfinite(value):
         for values in (hist.train_loss, hist.train_acc, hist.val_loss, hist.val_acc):
             if values:
                 values.pop()
