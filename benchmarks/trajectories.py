@@ -13,9 +13,7 @@ whole move (update + rendering, through the real ipywidgets slider). Matplotlib 
 Run:  python benchmarks/trajectories.py [--moves 21] [--steps 200]
 """
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import matplotlib
@@ -25,15 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # nbtools from a p
 
 from nbtools.trajectories import RACE_SURFACES, OptimizerRace  # noqa: E402
 from nbtools.widgets import figure_png, live_figure  # noqa: E402
-
-
-def median_ms(fn, rounds):
-    times = []
-    for i in range(rounds):
-        start = time.perf_counter()
-        fn(i)
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
+from timing import median_ms  # noqa: E402  (benchmarks/timing.py)
 
 
 def measure(surface, moves, steps):

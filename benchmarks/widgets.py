@@ -8,9 +8,7 @@ Targets (from the design of the live notebooks):
 A move is ``LiveFigure.refresh(...)``: the update function plus rendering the PNG the browser shows.
 The time to send that PNG to the browser is not included. This is a measurement, not a test.
 """
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import matplotlib
@@ -21,19 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import matplotlib.pyplot as plt  # noqa: E402
 
 from nbtools import data, losses, nn, optim, plots, training, widgets  # noqa: E402
-
-REPEATS = 15
-
-
-def median_ms(action, repeats=REPEATS):
-    """Run action(i) for i = 0..repeats-1 after one warm-up call; median time in milliseconds."""
-    action(repeats)
-    times = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        action(i)
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+from timing import median_ms  # noqa: E402  (benchmarks/timing.py)
 
 
 def adam_loop(X, y, steps=300):
