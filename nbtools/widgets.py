@@ -30,6 +30,7 @@ Each returns a ``LiveFigure``; its ``update`` is a plain function of the control
 """
 import copy
 import io
+import threading
 import warnings
 
 import ipywidgets
@@ -106,9 +107,10 @@ class LiveFigure:
         if not isinstance(fig.canvas, FigureCanvasAgg):
             FigureCanvasAgg(fig)  # blitting needs the Agg canvas, which keeps its pixels
         self._key, self._background = None, None
+        self._queued = False  # a refresh handed to the main thread and not yet run
         self.image = ipywidgets.Image(format="png")
         for control in controls.values():
-            control.observe(lambda change: self.refresh(), names="value")
+            control.observe(self._control_moved, names="value")
         row = ipywidgets.HBox([*extras, *controls.values()],
                               layout=ipywidgets.Layout(flex_flow="row wrap"))
         self.widget = ipywidgets.VBox([row, self.image])
@@ -120,6 +122,28 @@ class LiveFigure:
     def refresh(self, **changes):
         self.update(**{**self.values(), **changes})
         self.image.value = self.render()
+
+    def _control_moved(self, change):
+        """A control moved: refresh, always on the kernel's main thread.
+
+        JupyterLab 4.4 and later, with ipykernel 7, deliver widget messages on a thread of their
+        own (a kernel "subshell") while cells run on the main thread. Matplotlib is not
+        thread-safe: a redraw on that thread can collide with a cell drawing another figure (a
+        Run All reaches the next cells while the sliders are still being set up). So the redraw
+        is handed to the main thread's event loop, which runs it as soon as no cell is running.
+        Moves that come while one is waiting need no redraw of their own: it reads the values
+        when it runs.
+        """
+        loop = _main_loop()
+        if loop is None or threading.current_thread() is threading.main_thread():
+            self.refresh()
+        elif not self._queued:
+            self._queued = True
+            loop.add_callback(self._run_queued)
+
+    def _run_queued(self):
+        self._queued = False
+        self.refresh()
 
     def render(self):
         """The figure as PNG bytes. Redraws only the moving artists when the rest is unchanged."""
@@ -145,6 +169,15 @@ class LiveFigure:
         from IPython.display import display
 
         display(self.widget)
+
+
+def _main_loop():
+    """The event loop of the IPython kernel's main thread, or None outside a kernel."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
 
 
 def live_figure(fig, update, dpi=None, **controls):

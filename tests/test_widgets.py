@@ -1,5 +1,6 @@
 """Tests of nbtools.widgets: callbacks are called directly, as a slider move would call them."""
 import io
+import threading
 
 import ipywidgets
 import matplotlib.pyplot as plt
@@ -69,6 +70,61 @@ def test_blitted_picture_of_axes_turned_off_has_no_frame():
     live.fig.canvas.draw()
     full = pixels(widgets.figure_png(live.fig, dpi=live.dpi))
     assert not np.any(np.abs(blitted - full) > 8)
+
+
+class FakeLoop:
+    """Stands in for the kernel's main-thread event loop: keeps what it is asked to run."""
+
+    def __init__(self):
+        self.callbacks = []
+
+    def add_callback(self, callback):
+        self.callbacks.append(callback)
+
+
+def threads_of_updates(monkeypatch, loop):
+    """A live figure whose update records (thread name, k); the kernel's loop replaced by ``loop``."""
+    monkeypatch.setattr(widgets, "_main_loop", lambda: loop)
+    fig, ax = plt.subplots(figsize=(2, 2))
+    line, = ax.plot([0, 1], [0, 0])
+    calls = []
+
+    def update(k):
+        calls.append((threading.current_thread().name, k))
+        line.set_ydata([0, k])
+
+    slider = ipywidgets.IntSlider(0, min=0, max=10)
+    widgets.live_figure(fig, update, k=slider)
+    calls.clear()  # the first picture, drawn when the figure is made
+    return slider, calls
+
+
+def test_a_slider_moved_on_another_thread_redraws_on_the_main_thread(monkeypatch):
+    # JupyterLab >= 4.4 with ipykernel 7 sets widget values on a "subshell" thread.
+    loop = FakeLoop()
+    slider, calls = threads_of_updates(monkeypatch, loop)
+
+    def move_three_times():
+        for k in (1, 2, 3):
+            slider.value = k
+
+    mover = threading.Thread(target=move_three_times, name="subshell")
+    mover.start()
+    mover.join()
+    assert calls == [], "update ran on the widget thread instead of being handed to the main loop"
+    assert len(loop.callbacks) == 1, "moves while a redraw waits must not queue more redraws"
+    loop.callbacks.pop()()  # what the main loop does once no cell is running
+    assert calls == [("MainThread", 3)]
+    slider.value = 4  # after that, a move from another thread queues a redraw again
+    assert calls == [("MainThread", 3), ("MainThread", 4)]  # this move came on the main thread
+
+
+def test_a_slider_moved_on_the_main_thread_or_outside_a_kernel_redraws_at_once(monkeypatch):
+    for loop in (FakeLoop(), None):
+        slider, calls = threads_of_updates(monkeypatch, loop)
+        slider.value = 5
+        assert calls == [("MainThread", 5)]
+        assert loop is None or loop.callbacks == []
 
 
 def test_live_figure_checks_its_arguments():

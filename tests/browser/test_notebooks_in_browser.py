@@ -241,3 +241,53 @@ def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, des
         f"running {path} in the browser rewrote it on disk")
     print(f"{path}: figure redrawn {elapsed:.2f} s after the slider moved "
           f"({value_before} -> {value_after})")
+
+
+PROBE_SOURCE = """import threading
+import ipywidgets as w
+import matplotlib.pyplot as plt
+from nbtools.widgets import live_figure
+
+fig, ax = plt.subplots(figsize=(3, 2))
+line, = ax.plot([0, 1], [0, 0])
+ax.set_ylim(0, 1)
+
+def update(k):
+    with open({log!r}, "a") as log:
+        log.write(threading.current_thread().name + "\\n")
+    line.set_ydata([0, k / 10])
+
+live_figure(fig, update, k=w.IntSlider(0, min=0, max=10, description="probe"))"""
+
+
+@pytest.mark.browser
+def test_slider_redraws_run_on_the_kernels_main_thread(page, lab, screenshot_dir, tmp_path):
+    """JupyterLab >= 4.4 with ipykernel 7 delivers widget messages on a thread of their own while
+    cells run on the main thread; matplotlib is not thread-safe, so LiveFigure hands its redraws
+    to the main thread. Here a live figure records the thread of every update."""
+    import nbformat
+
+    log = tmp_path / "threads.txt"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(PROBE_SOURCE.format(log=str(log)))]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    probe = screenshot_dir / "thread_probe.ipynb"  # inside the served folder, not committed
+    nbformat.write(notebook, probe)
+    path = probe.relative_to(ROOT).as_posix()
+
+    _open_notebook(page, lab, path)
+    _run_all_and_wait(page, lab, path)
+    assert not _errors(page), "\n".join(_errors(page))
+    slider = _slider(page, "probe")
+    slider.wait_for(state="visible", timeout=30_000)
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    before = slider.evaluate(FIGURE_JS)
+    for _ in range(2):
+        _move(slider, handle, "the probe slider")
+        before, _ = _wait_for_new_figure(slider, before, WARM_UP_LIMIT)
+        assert before is not None, "the probe figure was not redrawn"
+    threads = log.read_text().split()
+    assert len(threads) == 3, f"expected the first picture and two moves, got updates on {threads}"
+    assert set(threads) == {"MainThread"}, f"updates ran on {threads}"
