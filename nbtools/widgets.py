@@ -128,9 +128,9 @@ class LiveFigure:
 
         JupyterLab 4.4 and later, with ipykernel 7, deliver widget messages on a thread of their
         own (a kernel "subshell") while cells run on the main thread. Matplotlib is not
-        thread-safe: a redraw on that thread can collide with a cell drawing another figure (a
-        Run All reaches the next cells while the sliders are still being set up). So the redraw
-        is handed to the main thread's event loop, which runs it as soon as no cell is running.
+        thread-safe: a redraw on that thread can collide with a cell drawing another figure. So
+        the redraw is handed to the main thread's event loop, which runs it as soon as no cell is
+        running.
         Moves that come while one is waiting need no redraw of their own: it reads the values
         when it runs.
         """
