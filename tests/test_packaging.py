@@ -1,8 +1,9 @@
 """The install files agree with each other and with the README.
 
-pyproject.toml (pip) and environment.yml (conda, Binder) must list the same runtime packages; torch,
-wherever it appears, is pinned to exactly 2.13.0; the README's two commands are there, and .ci/run
-runs the README's test command as written.
+pyproject.toml (pip) and environment.yml (conda, Binder) must list the same runtime packages with the
+same minimum versions, and .ci/min-versions.txt pins exactly those minimums (so the min-versions CI
+run tests what the project promises); torch, wherever it appears, is pinned to exactly 2.13.0; the
+README's two commands are there, and .ci/run runs the README's test command as written.
 """
 import re
 from pathlib import Path
@@ -81,6 +82,36 @@ def test_runtime_packages_match_between_pyproject_and_environment_yml():
     assert from_pyproject == from_env, (
         f"only in pyproject.toml: {sorted(from_pyproject - from_env)}; "
         f"only in environment.yml: {sorted(from_env - from_pyproject)}")
+
+
+def floors(requirements, operator=">="):
+    """{'numpy': '1.24', ...} from ['numpy>=1.24', ...]: each must be exactly `name<operator>version`."""
+    found = {}
+    for r in requirements:
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*" + re.escape(operator) + r"\s*([0-9][0-9.]*)", r.strip())
+        assert match, f"{r!r} should read name{operator}version (one minimum version, nothing else)"
+        found[normalise(match[1])] = match[2]
+    return found
+
+
+def min_versions_txt():
+    lines = (ROOT / ".ci" / "min-versions.txt").read_text(encoding="utf-8").splitlines()
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
+def test_environment_yml_has_the_same_minimum_versions():
+    conda, _ = environment_yml()
+    runtime = [c for c in conda if normalise(c) not in ("python", "pip")]
+    assert floors(runtime) == floors(pyproject()["project"]["dependencies"])
+
+
+def test_min_versions_ci_installs_exactly_the_declared_floors():
+    """The min-versions CI run must test the oldest versions pyproject.toml allows, no newer."""
+    assert floors(min_versions_txt(), "==") == floors(pyproject()["project"]["dependencies"])
+    script = (ROOT / ".ci" / "min-versions").read_text(encoding="utf-8")
+    assert "--constraint .ci/min-versions.txt" in script
+    oldest_python = pyproject()["project"]["requires-python"].removeprefix(">=")
+    assert f"python{oldest_python}" in script, f".ci/min-versions should run Python {oldest_python}"
 
 
 def test_python_version_floor_agrees():
