@@ -9,6 +9,11 @@ import numbers
 import numpy as np
 
 
+_KINDS = {"c": "complex numbers: keep the real part with x.real, or the size with np.abs(x)",
+          "U": "text: convert it with np.asarray(x, dtype=float)", "S": "bytes", "M": "dates",
+          "m": "time spans"}
+
+
 def as_float_array(x, name, ndim=None, allow_nonfinite=False):
     """Return ``x`` as a float64 numpy array, checking its type, dimension and finiteness.
 
@@ -17,7 +22,16 @@ def as_float_array(x, name, ndim=None, allow_nonfinite=False):
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__} instead.")
     try:
-        arr = np.asarray(x, dtype=np.float64)
+        arr = np.asarray(x)
+    except ValueError as err:  # a ragged list, e.g. [[1, 2], [3]]
+        raise TypeError(f"{name} must be an array of numbers with rows of equal length; "
+                        f"numpy cannot make one array of it ({err}).") from None
+    kind = arr.dtype.kind
+    if kind in "cUSMm" or (kind == "O" and any(v is None for v in arr.flat)):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__} "
+                        f"holding {_KINDS.get(kind, 'None entries: drop them or fill them in')}.")
+    try:
+        arr = arr.astype(np.float64, copy=False)
     except (TypeError, ValueError) as err:
         raise TypeError(
             f"{name} must be an array of numbers (convertible to float64); "
@@ -42,7 +56,7 @@ def as_float_array(x, name, ndim=None, allow_nonfinite=False):
     return arr
 
 
-def as_labels(y, name, n=None, n_classes=None):
+def as_labels(y, name, n=None, n_classes=None, X_name="X"):
     """Return integer class labels as a 1-D int64 array of length ``n``, each in [0, n_classes)."""
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
@@ -60,7 +74,7 @@ def as_labels(y, name, n=None, n_classes=None):
     arr = arr.astype(np.int64)
     if n is not None and len(arr) != n:
         raise ValueError(
-            f"{name} has {len(arr)} labels but X has {n} rows; they must match, one label per row."
+            f"{name} has {len(arr)} labels but {X_name} has {n} rows; they must match, one label per row."
         )
     if n_classes is not None and arr.size and (arr.min() < 0 or arr.max() >= n_classes):
         found = np.unique(arr[(arr < 0) | (arr >= n_classes)])[:5].tolist()
@@ -121,3 +135,19 @@ def axes_or_new(ax, figsize):
         raise TypeError(f"ax must be a matplotlib Axes (such as one from fig, ax = plt.subplots()) "
                         f"or None for a new figure, got {type(ax).__name__}.")
     return ax
+
+
+def layer_array(x, name, where, shape=None):
+    """``x`` as a float array for a layer, of ``shape`` if given; NaN and inf pass, as in PyTorch.
+
+    A layer makes a cheap test first (an ndarray of floats of the right shape) and calls this only
+    when that fails, so a training step pays nothing more. ``shape`` holds sizes, or a letter for
+    "any size"; ``where`` names the caller in the message, e.g. "Dense(2, 3).forward".
+    """
+    arr = as_float_array(x, f"{where}: {name}", allow_nonfinite=True)
+    if shape is not None and (arr.ndim != len(shape) or any(
+            isinstance(want, int) and want != got for want, got in zip(shape, arr.shape))):
+        want = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+        hint = " If it holds one sample, use x.reshape(1, -1)." if arr.ndim == 1 and len(shape) == 2 else ""
+        raise ValueError(f"{where} expects {name} of shape {want}, got {arr.shape}.{hint}")
+    return arr

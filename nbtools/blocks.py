@@ -23,7 +23,7 @@ Example::
 """
 import numpy as np
 
-from ._checks import as_float_array, check_choice, check_number, make_rng
+from ._checks import as_float_array, check_choice, check_number, layer_array, make_rng
 from .layers import ACTIVATIONS, Activation, Dense, Layer, Softmax
 from .nn import HIDDEN, MLP, OUTPUTS
 
@@ -71,8 +71,8 @@ class BatchNorm(Layer):
         return self.train(False)
 
     def forward(self, z):
-        if z.ndim != 2 or z.shape[1] != self.n:
-            raise ValueError(f"BatchNorm({self.n}) expects input of shape (m, {self.n}), got {z.shape}.")
+        if type(z) is not np.ndarray or z.dtype.kind != "f" or z.ndim != 2 or z.shape[1] != self.n:
+            z = layer_array(z, "input", f"BatchNorm({self.n})", ("m", self.n))
         if self.training:
             if len(z) < 2:
                 raise ValueError(
@@ -90,7 +90,11 @@ class BatchNorm(Layer):
         return self.params["gamma"] * self.z_hat + self.params["beta"]
 
     def backward(self, grad_out):
-        g, z_hat, gamma = grad_out, self.z_hat, self.params["gamma"]
+        z_hat = self.z_hat
+        if z_hat is None or type(grad_out) is not np.ndarray or grad_out.dtype.kind != "f" \
+                or grad_out.shape != z_hat.shape:
+            grad_out = self._grad(grad_out, None if z_hat is None else z_hat.shape)
+        g, gamma = grad_out, self.params["gamma"]
         self.grads["gamma"] += np.sum(g * z_hat, axis=0)
         self.grads["beta"] += np.sum(g, axis=0)
         if not self.training:
@@ -124,6 +128,8 @@ class Residual(Layer):
 
     def forward(self, x, zs=None):
         """Return x + f(x). ``zs``: optional list to append each inner Dense layer's output to."""
+        if type(x) is not np.ndarray or x.dtype.kind != "f":
+            x = self._input(x)
         fx = forward_through(self.layers, x, zs)
         if fx.shape != x.shape:
             raise ValueError(

@@ -8,6 +8,10 @@ what its backward pass needs on ``self`` (``self.x`` or ``self.a``), where you c
 ``zero_grad()`` before each backward pass. That is what lets one layer be used twice (shared
 weights) and still get the sum of both contributions.
 
+Inputs that are not float arrays of the right shape (a list, None, a 1-D array, complex numbers)
+raise a ``TypeError``/``ValueError`` that says what was expected; NaN and inf pass through, as in
+PyTorch. ``backward`` before ``forward`` raises a ``RuntimeError``.
+
 Example::
 
     >>> import numpy as np
@@ -17,7 +21,7 @@ Example::
 """
 import numpy as np
 
-from ._checks import check_number, make_rng
+from ._checks import check_number, layer_array, make_rng
 from .init import get_init
 
 
@@ -34,6 +38,18 @@ class Layer:
     def zero_grad(self):
         for g in self.grads.values():
             g.fill(0.0)
+
+    # The layers test their input cheaply (an ndarray of floats, the right shape) and call these
+    # two only when that test fails: to convert a list, or to say what was wrong.
+    def _input(self, x, shape=None):
+        return layer_array(x, "input", repr(self), shape)
+
+    def _grad(self, grad_out, shape):
+        """grad_out checked against ``shape``, the shape of the last forward's output (None: no forward yet)."""
+        if shape is None:
+            raise RuntimeError(f"{self!r}.backward needs what forward keeps: call forward(x) "
+                               f"before backward(grad_out).")
+        return layer_array(grad_out, "grad_out", f"{self!r}.backward", shape)
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -69,16 +85,17 @@ class Dense(Layer):
         self.x = None
 
     def forward(self, x):
-        if x.ndim != 2 or x.shape[1] != self.n_in:
-            raise ValueError(
-                f"Dense({self.n_in}, {self.n_out}) expects input of shape (n, {self.n_in}), "
-                f"got {x.shape}."
-            )
+        if type(x) is not np.ndarray or x.dtype.kind != "f" or x.ndim != 2 or x.shape[1] != self.n_in:
+            x = self._input(x, ("n", self.n_in))
         self.x = x
         return x.dot(self.params["W"].T) + self.params["b"]
 
     def backward(self, grad_out):
-        self.grads["W"] += grad_out.T.dot(self.x)
+        x = self.x
+        if x is None or type(grad_out) is not np.ndarray or grad_out.dtype.kind != "f" \
+                or grad_out.shape != (len(x), self.n_out):
+            grad_out = self._grad(grad_out, None if x is None else (len(x), self.n_out))
+        self.grads["W"] += grad_out.T.dot(x)
         self.grads["b"] += grad_out.sum(axis=0)
         return grad_out.dot(self.params["W"])
 
@@ -89,12 +106,22 @@ class Dense(Layer):
 class Activation(Layer):
     """An element-wise function a = f(z); backward multiplies by f'(z) (the chain rule)."""
 
+    def __init__(self):
+        super().__init__()
+        self.z = self.a = None
+
     def forward(self, z):
+        if type(z) is not np.ndarray or z.dtype.kind != "f":
+            z = self._input(z)
         self.z = z
         self.a = self.f(z)
         return self.a
 
     def backward(self, grad_out):
+        a = self.a
+        if a is None or type(grad_out) is not np.ndarray or grad_out.dtype.kind != "f" \
+                or grad_out.shape != a.shape:
+            grad_out = self._grad(grad_out, None if a is None else a.shape)
         return grad_out * self.df()
 
 
@@ -166,13 +193,24 @@ class Softmax(Layer):
     applied to g = dL/da gives dL/dz = a * (g - sum_k g_k a_k).
     """
 
+    def __init__(self):
+        super().__init__()
+        self.a = None
+
     def forward(self, z):
-        e = np.exp(z - z.max(axis=1, keepdims=True))
+        if type(z) is not np.ndarray or z.dtype.kind != "f" or z.ndim != 2:
+            z = self._input(z, ("n", "k"))
+        with np.errstate(over="ignore"):  # 1e308 - (-1e308) overflows to inf; then e = exp(-inf) = 0, rightly
+            e = np.exp(z - z.max(axis=1, keepdims=True))
         self.a = e / e.sum(axis=1, keepdims=True)
         return self.a
 
     def backward(self, grad_out):
-        return self.a * (grad_out - (grad_out * self.a).sum(axis=1, keepdims=True))
+        a = self.a
+        if a is None or type(grad_out) is not np.ndarray or grad_out.dtype.kind != "f" \
+                or grad_out.shape != a.shape:
+            grad_out = self._grad(grad_out, None if a is None else a.shape)
+        return a * (grad_out - (grad_out * self.a).sum(axis=1, keepdims=True))
 
 
 ACTIVATIONS = {

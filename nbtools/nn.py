@@ -98,7 +98,7 @@ class MLP:
         if not self.a:
             raise RuntimeError("Call forward(X) before backward(grad).")
         wrt = check_choice(wrt, "wrt", ("a", "z"))
-        grad = np.asarray(grad, dtype=np.float64)
+        grad = as_float_array(grad, "grad", allow_nonfinite=True)
         if grad.shape != self.a[-1].shape:
             raise ValueError(
                 f"grad must have the shape of the last output {self.a[-1].shape}, got {grad.shape}."
