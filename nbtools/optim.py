@@ -22,6 +22,8 @@ changes ``opt.lr`` once per epoch; the functions ``step_decay``, ``exponential_d
     >>> p                                    # each step multiplies p by (1 - 0.1)
     array([ 0.729, -1.458])
 """
+import operator
+
 import numpy as np
 
 from ._checks import as_float_array, check_choice, check_number
@@ -84,19 +86,18 @@ class Optimizer:
         self.state = None     # one dict per parameter array, made on the first step
         self.shapes = None    # the shapes seen on the first step
         self.t = 0            # number of steps taken
-        self._checked = None  # the (params, grads) lists checked last; the same lists skip the checks
+        self._checked = None  # the (params, grads) arrays checked last; the same arrays skip the checks
 
     def step(self, params, grads):
         """Update every array in ``params`` in place, using the matching array in ``grads``.
 
         params: list of float numpy arrays, any shapes.  grads: list of arrays, same shapes.
         """
-        checked = self._checked  # a training loop passes the same two lists every step: check once
-        if checked is None or params is not checked[0] or grads is not checked[1] \
-                or len(params) != len(self.shapes) or len(grads) != len(self.shapes):
+        checked = self._checked  # a training loop passes the same arrays every step: check once
+        if checked is None or not (_same_arrays(params, checked[0]) and _same_arrays(grads, checked[1])):
             grads = _check_params_and_grads(params, grads)
             self._check_state(params)
-            self._checked = (params, grads) if all(type(g) is np.ndarray for g in grads) else None
+            self._checked = (tuple(params), tuple(grads)) if all(type(g) is np.ndarray for g in grads) else None
         # lr may have been changed by a schedule since __init__; 0 is allowed (end of an annealing)
         if not (type(self.lr) is float and 0.0 <= self.lr < float("inf")):  # cheap common case first
             self.lr = _check(self.lr, "lr", "Set opt.lr to a small positive number, for example 0.01.", low=0)
@@ -124,6 +125,15 @@ class Optimizer:
     def __repr__(self):
         settings = ", ".join(f"{name}={value!r}" for name, value in self.settings().items())
         return f"{type(self).__name__}({settings})"
+
+
+def _same_arrays(arrays, last):
+    """True when the list ``arrays`` holds the very array objects of the tuple ``last``, in order.
+
+    ``last`` keeps those arrays alive, so no new array can reuse their identity.
+    """
+    return isinstance(arrays, (list, tuple)) and len(arrays) == len(last) \
+        and all(map(operator.is_, arrays, last))
 
 
 def _check_params_and_grads(params, grads):
