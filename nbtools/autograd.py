@@ -192,41 +192,23 @@ class Value:
                 "Value ** Value is not supported: the exponent must be a number. For a Value "
                 "exponent y write (y * x.log()).exp(), which equals x ** y for x > 0."
             )
-        p, a = _constant(p, "**"), self.data
-        if a < 0.0 and not p.is_integer():
-            raise ValueError(
-                f"Cannot raise a negative Value ({a}) to the non-integer power {p}: the result "
-                f"is not a real number. Use an integer power or keep the base positive."
-            )
-        if a == 0.0 and p < 0.0:
-            raise ZeroDivisionError(f"Cannot raise a Value holding 0.0 to the negative power {p}.")
-        if p == 0.0:
-            da = 0.0
-        elif a == 0.0 and p < 1.0:
-            da = math.inf
-        else:
-            da = p * a ** (p - 1.0)
-        return _node(a ** p, f"**{p:g}", self, da)
+        p = _constant(p, "**")
+        out, da = power(self.data, p, "Value")
+        return _node(out, f"**{p:g}", self, da)
 
     def __rpow__(self, other):
         """c ** a for a number c > 0;  da = c**a * ln(c)."""
         c = _constant(other, "**")
         if c <= 0.0:
             raise ValueError(f"number ** Value needs a positive base, got {c}.")
-        out = c ** self.data
+        out = power(c, self.data, "number")[0]
         return _node(out, "**", self, out * math.log(c))
 
     # ---- one input: out = f(a), with da = d out / d a ----
 
     def exp(self):
         """e**a;  da = e**a."""
-        try:
-            out = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(
-                f"exp({self.data}) is too large for a float (the limit is about exp(709)). "
-                f"The values are diverging: lower the learning rate or rescale the inputs."
-            ) from None
+        out = exp(self.data)
         return _node(out, "exp", self, out)
 
     def log(self):
@@ -295,6 +277,40 @@ class Value:
 
 
 _new_value = object.__new__
+
+
+def power(a, p, kind):
+    """a ** p and its derivative p * a**(p - 1) for floats (Value and Dual share it), or a clear error.
+
+    At a = 0 the derivative is 0 for p >= 1 or p = 0, and infinite for 0 < p < 1. ``kind`` names
+    the base in the messages ("Value", "Dual").
+    """
+    if a < 0.0 and not p.is_integer():
+        raise ValueError(
+            f"Cannot raise a negative {kind} ({a}) to the non-integer power {p}: the result "
+            f"is not a real number. Use an integer power or keep the base positive."
+        )
+    if a == 0.0 and p < 0.0:
+        raise ZeroDivisionError(f"Cannot raise a {kind} holding 0.0 to the negative power {p}.")
+    try:
+        out = a ** p
+        da = 0.0 if p == 0.0 else math.inf if a == 0.0 and p < 1.0 else p * a ** (p - 1.0)
+    except OverflowError:
+        raise OverflowError(f"{a} ** {p} is too large for a float (the limit is about 1.8e308). "
+                            f"The values are diverging: lower the learning rate or rescale the "
+                            f"inputs.") from None
+    return out, da
+
+
+def exp(a):
+    """math.exp(a), with an OverflowError that says what to do when a > 709."""
+    try:
+        return math.exp(a)
+    except OverflowError:
+        raise OverflowError(
+            f"exp({a}) is too large for a float (the limit is about exp(709)). "
+            f"The values are diverging: lower the learning rate or rescale the inputs."
+        ) from None
 
 
 def _node(data, op, a, da, b=None, db=0.0):
@@ -598,6 +614,11 @@ def bce_loss(yhats, ys, eps=1e-8):
     if len(yhats) != len(ys) or len(ys) == 0:
         raise ValueError(f"yhats and ys must be non-empty and of equal length, got {len(yhats)} "
                          f"predictions and {len(ys)} labels.")
+    as_labels(ys, "ys", n_classes=2)  # a label of 2 would give a negative "loss"
+    for i, yhat in enumerate(yhats):
+        if not isinstance(yhat, Value):
+            raise TypeError(f"yhats[{i}] must be a Value (a prediction of the model), got "
+                            f"{type(yhat).__name__}; wrap plain numbers as Value(p).")
     total = 0.0
     for y, yhat in zip(ys, yhats):
         total = total + y * (yhat + eps).log() + (1 - y) * (1 - yhat + eps).log()
@@ -684,6 +705,8 @@ def train(model, X, ys, learning_rate=0.2, n_epochs=2000, batch_size=50, report_
                          f"cross-entropy, but its last layer has {len(layers[-1].neurons)} neurons; "
                          f"make the last entry of nouts 1, e.g. NeuralNetwork(2, [4, 1]).")
     X = as_float_array(X, "X", ndim=2)
+    if len(X) == 0:
+        raise ValueError(f"X has no rows (shape {X.shape}); train needs at least one sample.")
     ys = as_labels(ys, "ys", n=len(X), n_classes=2)
     learning_rate = check_number(learning_rate, "learning_rate", low=0.0, low_open=True)
     n_epochs = check_number(n_epochs, "n_epochs", low=0, integer=True)

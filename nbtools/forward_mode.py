@@ -45,7 +45,7 @@ import numpy as np
 
 from . import graphdraw
 from ._checks import as_float_array, as_labels, check_number, make_rng
-from .autograd import Value, gc_paused, topological_order
+from .autograd import Value, exp, gc_paused, power, topological_order
 
 HIGHLIGHT = "#e6550d"  # the point a slider moves (the colour of notebooks 01 and 03)
 
@@ -137,23 +137,13 @@ class Dual:
         if isinstance(p, Dual):
             raise TypeError("Dual ** Dual is not supported: the exponent must be a number. For a "
                             "Dual exponent y write (y * x.log()).exp(), which equals x ** y for x > 0.")
-        p, a = _constant(p, "**"), self.val
-        if a < 0.0 and not p.is_integer():
-            raise ValueError(f"Cannot raise a negative Dual ({a}) to the non-integer power {p}.")
-        if a == 0.0 and p < 0.0:
-            raise ZeroDivisionError(f"Cannot raise a Dual holding 0.0 to the negative power {p}.")
-        if p == 0.0:
-            da = 0.0
-        elif a == 0.0 and p < 1.0:
-            da = math.inf
-        else:
-            da = p * a ** (p - 1.0)
-        return _dual(a ** p, da * self.dot)
+        out, da = power(self.val, _constant(p, "**"), "Dual")
+        return _dual(out, da * self.dot)
 
     # ---- one input: out' = f'(a) a', the same f'(a) as Value's local derivative ----
 
     def exp(self):
-        out = math.exp(self.val)
+        out = exp(self.val)
         return _dual(out, out * self.dot)
 
     def log(self):

@@ -23,7 +23,7 @@ Example::
 """
 import numpy as np
 
-from ._checks import as_float_array, make_rng
+from ._checks import as_float_array, check_number, make_rng
 from .losses import get_loss
 
 
@@ -35,18 +35,30 @@ def numerical_gradient(f, x, h=1e-6):
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError("x must be a float64 numpy array (it is changed in place and restored).")
-    call = (lambda: f(x)) if _takes_argument(f) else f
+    if not callable(f):
+        raise TypeError(f"f must be a function f() or f(x) that returns the loss, got {f!r}.")
+    h = check_number(h, "h", low=0.0, low_open=True)
+    call = (lambda: _scalar(f(x))) if _takes_argument(f) else (lambda: _scalar(f()))
     grad = np.zeros_like(x)
     flat, gflat = x.reshape(-1), grad.reshape(-1)  # views that share memory with x and grad
     for i in range(flat.size):
         old = flat[i]
         flat[i] = old + h
-        up = float(call())
+        up = call()
         flat[i] = old - h
-        down = float(call())
+        down = call()
         flat[i] = old
         gflat[i] = (up - down) / (2 * h)
     return grad
+
+
+def _scalar(value):
+    """The loss ``f`` returned, as a float; a numerical gradient needs one number, not an array."""
+    if np.ndim(value) == 0 and isinstance(value, (int, float, np.number, np.ndarray)):
+        return float(value)
+    shape = f" of shape {np.shape(value)}" if hasattr(value, "shape") else ""
+    raise TypeError(f"f must return one number (the loss), got {type(value).__name__}{shape}. "
+                    f"If it returns an array, sum it, e.g. lambda: np.sum(layer.forward(x) * g).")
 
 
 def _takes_argument(f):
@@ -61,6 +73,9 @@ def relative_error(a, b, tiny=1e-12):
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}.")
     if a.size == 0:
         return 0.0
+    scale = max(np.abs(a).max(), np.abs(b).max())
+    if scale > 1.0:  # rescale so that squaring 1e200 cannot overflow; the ratio stays the same
+        a, b = a / scale, b / scale
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), tiny))
 
 
@@ -88,7 +103,7 @@ def check_layer(layer, x, seed=0, h=1e-6):
 def check_loss(loss, a, y, logits=False, h=1e-6):
     """Gradient-check a loss at outputs ``a`` (or logits): the largest relative error of dL/da."""
     loss = get_loss(loss)
-    a = as_float_array(a, "a", ndim=(1, 2)).copy()
+    a = as_float_array(a, "a", ndim=(1, 2), allow_nonfinite=True).copy()  # a masked logit may be -inf
     loss(a, y, logits=logits)
     analytic = loss.backward().reshape(a.shape)
     numeric = numerical_gradient(lambda: loss(a, y, logits=logits), a, h)
