@@ -35,8 +35,7 @@ from . import init as initializers
 from ._checks import as_float_array, axes_or_new, check_choice, check_number
 from .blocks import backward_through, deep_net
 from .layers import ACTIVATIONS, Activation, Sigmoid, Tanh
-from .losses import get_loss
-from .training import DivergenceWarning, _fused, default_loss, fit
+from .training import DivergenceWarning, _fused, fit, loss_for
 
 LABELS = {
     "grad_W": "‖dL/dW‖",
@@ -101,7 +100,7 @@ def layer_stats(net, X, y, loss=None):
     """
     if not all(hasattr(net, name) for name in ("forward", "layers", "dense", "activations")):
         raise TypeError(f"net must be a network such as nn.MLP or blocks.Sequential, got {type(net).__name__}.")
-    loss = default_loss(net) if loss is None else get_loss(loss)
+    loss = loss_for(net, loss)
     X = as_float_array(X, "X", ndim=2)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         out = net.forward(X)

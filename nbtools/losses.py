@@ -11,25 +11,35 @@ log(1 - a) is -inf. So both cross-entropies also accept the output layer's pre-a
 (``logits=True``): then the loss is computed from z without ever forming log(0), and ``backward``
 returns dL/dz, which has the famously simple form (a - y) / n; pass it on with
 ``net.backward(grad, wrt="z")``.
+
+Calling a loss checks its inputs: probabilities outside [0, 1] raise (they are usually logits
+passed without ``logits=True``), and so do empty arrays and targets of the wrong shape or kind.
+``value_and_grad`` skips those checks; ``training.fit`` checks its data once and then calls it.
 """
+import math
+
 import numpy as np
 
-from ._checks import as_float_array, as_labels, check_choice
-
-
-def _as_output(a, name="a"):
-    """The network output as a 2-D float array; a 1-D array is one output per sample."""
-    a = as_float_array(a, name, ndim=(1, 2), allow_nonfinite=True)
-    return a.reshape(-1, 1) if a.ndim == 1 else a
+from ._checks import as_float_array, as_labels, check_choice, check_number
 
 
 class Loss:
     """Base class: ``__call__(a, y)`` stores what ``backward()`` needs and returns the value."""
 
     def __call__(self, a, y, logits=False):
-        a = _as_output(a, "z" if logits else "a")
+        if not isinstance(logits, (bool, np.bool_)):
+            raise TypeError(f"logits must be True or False, got {logits!r}.")
+        a = self.outputs(a, "z" if logits else "a", logits)
         value, self._grad = self.value_and_grad(a, self.targets(y, a), logits)
         return value
+
+    def outputs(self, a, name, logits):
+        """The network output as a 2-D float array; a 1-D array is one output per sample."""
+        a = as_float_array(a, name, ndim=(1, 2), allow_nonfinite=True)
+        if a.size == 0:
+            raise ValueError(f"{name} is empty (shape {a.shape}); a loss needs at least one sample "
+                             f"with at least one output.")
+        return a.reshape(-1, 1) if a.ndim == 1 else a
 
     def backward(self):
         if getattr(self, "_grad", None) is None:
@@ -48,11 +58,11 @@ class MeanSquaredError(Loss):
     y: shape (n, k) like a, or (n,) when k = 1. No ``logits`` form: pair it with an identity output.
     """
 
-    def targets(self, y, a):
-        y = as_float_array(y, "y", ndim=(1, 2))
+    def targets(self, y, a, name="y"):
+        y = as_float_array(y, name, ndim=(1, 2))
         y = y.reshape(-1, 1) if y.ndim == 1 else y
         if y.shape != a.shape:
-            raise ValueError(f"y has shape {y.shape} but the output a has shape {a.shape}; they must match.")
+            raise ValueError(f"{name} has shape {y.shape} but the output a has shape {a.shape}; they must match.")
         return y
 
     def value_and_grad(self, a, y, logits=False):
@@ -73,17 +83,23 @@ class BinaryCrossEntropy(Loss):
     """
 
     def __init__(self, eps=1e-12):
-        self.eps = eps
+        self.eps = check_number(eps, "eps", low=0.0, high=0.5)
 
-    def targets(self, y, a):
+    def outputs(self, a, name, logits):
+        a = super().outputs(a, name, logits)
+        if not logits:
+            _check_probabilities(a, "binary cross-entropy")
+        return a
+
+    def targets(self, y, a, name="y"):
         arr = np.asarray(y)
         if arr.ndim == 2 and arr.shape[1] > 1:
-            labels = as_labels(arr.ravel(), "y", n_classes=2).reshape(arr.shape)
+            labels = as_labels(arr.ravel(), name, n_classes=2).reshape(arr.shape)
         else:
-            labels = as_labels(arr, "y", n_classes=2).reshape(-1, 1)
+            labels = as_labels(arr, name, n_classes=2).reshape(-1, 1)
         if labels.shape != a.shape:
             raise ValueError(
-                f"y has {labels.shape[0]} rows of {labels.shape[1]} label(s) but the output has shape "
+                f"{name} has {labels.shape[0]} rows of {labels.shape[1]} label(s) but the output has shape "
                 f"{a.shape}; binary cross-entropy needs one 0/1 label per output."
             )
         return labels.astype(np.float64)
@@ -93,8 +109,13 @@ class BinaryCrossEntropy(Loss):
         if logits:
             z = a
             softplus = np.logaddexp(0.0, z)  # log(1 + e^z), never overflows
-            value = (softplus.sum() - np.vdot(y, z)) / n
-            return value, (np.exp(z - softplus) - y) / n  # sigmoid(z) = e^z / (1 + e^z)
+            total, yz = softplus.sum(), np.vdot(y, z)
+            if math.isfinite(total) and math.isfinite(yz):
+                return (total - yz) / n, (np.exp(z - softplus) - y) / n  # sigmoid(z) = e^z / (1 + e^z)
+            # a z of +-inf: y z is 0 * inf = NaN for y = 0. For y in {0, 1}, log(1 + e^z) - y z
+            # = log(1 + e^{(1 - 2y) z}), with no product to go wrong; sigmoid(z) = e^{-log(1 + e^-z)}
+            value = np.logaddexp(0.0, (1.0 - 2.0 * y) * z).sum() / n
+            return value, (np.exp(-np.logaddexp(0.0, -z)) - y) / n
         p = np.clip(a, self.eps, 1.0 - self.eps)
         value = -(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)).sum() / n
         return value, (p - y) / (p * (1.0 - p)) / n
@@ -110,16 +131,26 @@ class SoftmaxCrossEntropy(Loss):
     """
 
     def __init__(self, eps=1e-12):
-        self.eps = eps
+        self.eps = check_number(eps, "eps", low=0.0, high=0.5)
 
-    def targets(self, y, a):
+    def outputs(self, a, name, logits):
+        a = as_float_array(a, name, ndim=(1, 2), allow_nonfinite=True)
+        if a.ndim == 1 or a.size == 0 or a.shape[1] < 2:  # 1-D: one sample or one class each? ambiguous
+            raise ValueError(f"{name} must have shape (n, k): n >= 1 samples, one column for each "
+                             f"of k >= 2 classes; got shape {a.shape}. For one sample, use "
+                             f"{name}.reshape(1, -1).")
+        if not logits:
+            _check_probabilities(a, "cross-entropy")
+        return a
+
+    def targets(self, y, a, name="y"):
         arr = np.asarray(y)
         if arr.ndim == 2 and arr.shape == a.shape:
-            t = as_float_array(arr, "y")
+            t = as_float_array(arr, name)
             if np.any(t < 0) or not np.allclose(t.sum(axis=1), 1.0):
-                raise ValueError("y given as (n, k) must hold probabilities: non-negative rows summing to 1.")
+                raise ValueError(f"{name} given as (n, k) must hold probabilities: non-negative rows summing to 1.")
             return t
-        labels = as_labels(arr, "y", n=len(a), n_classes=a.shape[1])
+        labels = as_labels(arr, name, n=len(a), n_classes=a.shape[1], X_name="a")
         return np.eye(a.shape[1])[labels]
 
     def value_and_grad(self, a, y, logits=False):
@@ -127,9 +158,22 @@ class SoftmaxCrossEntropy(Loss):
         if logits:
             shifted = a - a.max(axis=1, keepdims=True)
             log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-            return -(y * log_p).sum() / n, (np.exp(log_p) - y) / n
+            # a masked logit of -inf has log p = -inf; where its target is 0 it adds 0, not 0 * -inf
+            value = -(y * np.where(y > 0, log_p, 0.0)).sum() / n
+            return value, (np.exp(log_p) - y) / n
         p = np.maximum(a, self.eps)
         return -(y * np.log(p)).sum() / n, -y / p / n
+
+
+def _check_probabilities(a, loss):
+    """Cross-entropy on probabilities needs 0 <= a <= 1 (exactly 0 or 1 is fine: the log is clipped)."""
+    low, high = a.min(), a.max()
+    if low < 0.0 or high > 1.0:
+        raise ValueError(
+            f"{loss} on probabilities needs every a in [0, 1], got values from {low:.3g} to "
+            f"{high:.3g}. Did you mean logits=True? Pass the output layer's pre-activations z "
+            f"as loss(z, y, logits=True), or the output of a sigmoid or softmax."
+        )
 
 
 LOSSES = {

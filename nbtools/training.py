@@ -23,6 +23,7 @@ import numpy as np
 
 from ._checks import as_float_array, as_labels, check_number, make_rng
 from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, get_loss
+from .blocks import BatchNorm, walk
 from .optim import get_optimizer
 
 
@@ -65,6 +66,22 @@ def default_loss(net):
     return {"sigmoid": BinaryCrossEntropy, "softmax": SoftmaxCrossEntropy}.get(net.output, MeanSquaredError)()
 
 
+def loss_for(net, loss=None):
+    """The loss object for ``net``: ``default_loss(net)`` when ``loss`` is None, else ``get_loss(loss)``,
+    checked to fit the output: the cross-entropies need probabilities, which an identity output
+    does not give (the loss would clip them silently)."""
+    if loss is None:
+        return default_loss(net)
+    loss = get_loss(loss)
+    wanted = {BinaryCrossEntropy: ("sigmoid", "softmax"), SoftmaxCrossEntropy: ("softmax",)}
+    outputs = next((out for cls, out in wanted.items() if isinstance(loss, cls)), (net.output,))
+    if net.output not in outputs:
+        raise ValueError(f"{loss!r} needs a network with a {' or '.join(outputs)} output, but this "
+                         f"one has output={net.output!r}. Build it with output={outputs[0]!r}, "
+                         f"or use loss='mse' for regression.")
+    return loss
+
+
 def _fused(net, loss):
     """True when the loss can be computed from logits z^(L): the stable, fused form."""
     return (net.output == "sigmoid" and isinstance(loss, BinaryCrossEntropy)) or (
@@ -74,7 +91,7 @@ def _fused(net, loss):
 
 def evaluate(net, X, y, loss=None):
     """(loss, accuracy) of ``net`` on (X, y); accuracy is None for a regression network."""
-    loss = default_loss(net) if loss is None else get_loss(loss)
+    loss = loss_for(net, loss)
     out = net.forward(X)
     return _score(net, out, loss.targets(y, out), loss)
 
@@ -116,8 +133,10 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     """
     X = as_float_array(X, "X", ndim=2)
     n = len(X)
+    if n == 0:
+        raise ValueError(f"X has no rows (shape {X.shape}); fit needs at least one sample.")
     y = _check_targets(net, y, n)
-    loss = default_loss(net) if loss is None else get_loss(loss)
+    loss = loss_for(net, loss)
     if isinstance(optimizer, str):
         optimizer = get_optimizer(optimizer, lr=lr)
     elif not callable(getattr(optimizer, "step", None)):
@@ -127,18 +146,22 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     if batch_size is None or batch_size == "auto":
         batch_size = n if batch_size is None else min(32, n)
     batch_size = check_number(batch_size, "batch_size", low=1, high=n, integer=True)
+    _check_batchnorm_batches(net, n, batch_size)
     if early_stopping is not None:
         early_stopping = check_number(early_stopping, "early_stopping", low=1, integer=True)
         if validation is None:
             raise ValueError("early_stopping needs validation=(X_val, y_val) to watch the validation loss.")
     if snapshot_every is not None:
         snapshot_every = check_number(snapshot_every, "snapshot_every", low=1, integer=True)
+    _check_schedule(schedule, optimizer)
+    if explode_factor != math.inf:  # inf: never stop for an explosion
+        explode_factor = check_number(explode_factor, "explode_factor", low=1, low_open=True)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function callback(epoch, net, history), got {callback!r}.")
     # the targets in the loss's own format, e.g. one-hot rows for softmax (this also checks X's width)
     T = loss.targets(y, net.forward(X))
     if validation is not None:
-        X_val = as_float_array(validation[0], "validation X", ndim=2)
-        y_val = _check_targets(net, validation[1], len(X_val))
-        validation = (X_val, loss.targets(y_val, net.forward(X_val)))
+        validation = _check_validation(net, loss, validation)
     rng, fused = make_rng(seed), _fused(net, loss)
     wrt = "z" if fused else "a"
     hist = History()
@@ -225,14 +248,54 @@ def _diverged(hist, value, limit, epoch, step=None):
     return True
 
 
-def _check_targets(net, y, n):
+def _check_targets(net, y, n, y_name="y", X_name="X"):
     if net.output in ("sigmoid", "softmax") and np.asarray(y).ndim == 1:
         classes = 2 if net.output == "sigmoid" else net.sizes[-1]
-        return as_labels(y, "y", n=n, n_classes=classes)
-    y = as_float_array(y, "y", ndim=(1, 2))
+        return as_labels(y, y_name, n=n, n_classes=classes, X_name=X_name)
+    y = as_float_array(y, y_name, ndim=(1, 2))
     if len(y) != n:
-        raise ValueError(f"y has {len(y)} rows but X has {n}; they must match, one target per row.")
+        raise ValueError(f"{y_name} has {len(y)} rows but {X_name} has {n}; they must match, one "
+                         f"target per row.")
     return y
+
+
+def _check_validation(net, loss, validation):
+    """(X_val, T_val), the validation data checked like X and y, with the targets in the loss's format."""
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise TypeError(f"validation must be a pair (X_val, y_val), got {type(validation).__name__}"
+                        f"{f' of length {len(validation)}' if isinstance(validation, (tuple, list)) else ''}.")
+    X_val = as_float_array(validation[0], "X_val", ndim=2)
+    if len(X_val) == 0 or X_val.shape[1] != net.sizes[0]:
+        raise ValueError(f"X_val must have shape (n, {net.sizes[0]}) with n >= 1, like X; got {X_val.shape}.")
+    y_val = _check_targets(net, validation[1], len(X_val), "y_val", "X_val")
+    return X_val, loss.targets(y_val, net.forward(X_val), "y_val")
+
+
+def _check_schedule(schedule, optimizer):
+    if schedule is None:
+        return
+    if not callable(getattr(schedule, "step", None)):
+        raise TypeError(f"schedule must be a learning-rate schedule with a step() method, such as "
+                        f"optim.StepLR(opt, step_size=10), got {schedule!r}.")
+    if getattr(schedule, "optimizer", optimizer) is not optimizer:
+        raise ValueError("schedule changes the lr of a different optimizer than the one fit uses; "
+                         "make the optimizer first and pass it to both: opt = optim.SGD(lr=0.1), "
+                         "fit(..., optimizer=opt, schedule=optim.StepLR(opt, step_size=10)).")
+
+
+def _check_batchnorm_batches(net, n, batch_size):
+    """BatchNorm in training mode needs two samples per batch: the last batch must not hold just one."""
+    if min(batch_size, n % batch_size or batch_size) >= 2 or not any(isinstance(layer, BatchNorm) and layer.training
+                                      for layer in walk(getattr(net, "layers", []))):
+        return
+    if n == 1:
+        raise ValueError("a network with BatchNorm in training mode needs at least 2 samples to train on, "
+                         "got 1.")
+    good = next(b for b in range(max(batch_size, 2), n + 1) if n % b != 1)
+    raise ValueError(f"with {n} samples and batch_size={batch_size} a batch holds a single "
+                     f"sample, and BatchNorm in training mode needs at least 2 to estimate a "
+                     f"variance. Choose a batch_size of 2 or more that leaves 0 or at least 2 for the last batch, "
+                     f"e.g. batch_size={good}.")
 
 
 def _record_epoch(hist, net, X, T, loss, validation):
