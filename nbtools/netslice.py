@@ -39,11 +39,21 @@ def _weights(snapshot):
 
 def flatten(weights):
     """All weight arrays [W1, b1, W2, ...] as one vector theta."""
-    return np.concatenate([np.ravel(w) for w in _weights(weights)])
+    weights = _weights(weights)
+    if not isinstance(weights, (list, tuple)) or not weights:
+        raise TypeError(f"weights must be a non-empty list of arrays [W1, b1, ...] (as from "
+                        f"net.get_weights()) or a fit snapshot (step, weights), got {weights!r}.")
+    return np.concatenate([as_float_array(w, f"weights[{i}]", allow_nonfinite=True).ravel()
+                           for i, w in enumerate(weights)])
 
 
 def unflatten(theta, like):
     """Cut the vector ``theta`` back into arrays shaped like the list ``like``."""
+    theta = as_float_array(theta, "theta", ndim=1, allow_nonfinite=True)
+    size = sum(np.size(w) for w in like)
+    if theta.size != size:
+        raise ValueError(f"theta has {theta.size} numbers but the arrays of like hold {size}; "
+                         f"theta must come from flatten() of weights shaped like them.")
     out, i = [], 0
     for w in like:
         out.append(np.reshape(theta[i:i + w.size], w.shape))
