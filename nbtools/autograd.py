@@ -413,6 +413,14 @@ class Module:
         zero_grad(self.parameters())
 
 
+def _check_sample(x, nin, who):
+    """One sample: a list of ``nin`` numbers (or Values)."""
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"{who} takes one sample, a list of {nin} numbers, got {type(x).__name__}.")
+    if len(x) != nin:
+        raise ValueError(f"{who} takes one sample of {nin} numbers, got {len(x)}.")
+
+
 class Neuron(Module):
     """One neuron: z = b + sum_i w_i x_i, output a = f(z) with f = relu, sigmoid, tanh or linear.
 
@@ -441,8 +449,7 @@ class Neuron(Module):
         self.b = Value(0.0)
 
     def __call__(self, x):
-        if len(x) != self.nin:
-            raise ValueError(f"This neuron takes {self.nin} inputs, got {len(x)}.")
+        _check_sample(x, self.nin, "This neuron")
         z = self.b
         for wi, xi in zip(self.w, x):
             z = z + wi * xi
@@ -565,8 +572,7 @@ class NeuralNetwork(Module):
         """Forward pass for one sample ``x`` (``nin`` numbers); returns a Value (or a list)."""
         if isinstance(x, np.ndarray):
             x = x.tolist()
-        if len(x) != self.nin:
-            raise ValueError(f"x must hold {self.nin} numbers (one sample), got {len(x)}.")
+        _check_sample(x, self.nin, "This network")
         for layer in self.layers:
             x = layer(x)
         return x

@@ -29,7 +29,10 @@ from nbtools._checks import as_float_array, check_choice, check_number
 
 
 def sigmoid(z):
-    """The logistic function sigma(z) = 1 / (1 + e^(-z)), written so that no exp overflows."""
+    """The logistic function sigma(z) = 1 / (1 + e^(-z)) of one number, written so that no exp overflows."""
+    if type(z) is not float and not isinstance(z, numbers.Real):
+        raise TypeError(f"sigmoid takes one number z, got {type(z).__name__}; for an array use "
+                        f"layers.Sigmoid().forward(z) or 1 / (1 + np.exp(-z)).")
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)

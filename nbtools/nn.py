@@ -131,6 +131,9 @@ class MLP:
     def set_weights(self, weights):
         """Copy arrays (as from ``get_weights``) into the parameters, checking their shapes."""
         params = self.parameters()
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f"weights must be a list of arrays [W1, b1, ...] as from get_weights(), "
+                            f"got {type(weights).__name__}.")
         if len(weights) != len(params):
             raise ValueError(f"expected {len(params)} arrays [W1, b1, ...], got {len(weights)}.")
         for i, (p, w) in enumerate(zip(params, weights)):

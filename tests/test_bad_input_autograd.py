@@ -63,3 +63,13 @@ def test_autograd_train_on_empty_data_says_so():
 def test_dual_overflow_explains_itself_like_value(make):
     with pytest.raises(OverflowError, match="too large for a float.*lower the learning rate"):
         make()
+
+
+@pytest.mark.parametrize("call", [lambda x: autograd.NeuralNetwork(2, [1])(x), lambda x: autograd.Neuron(2)(x)],
+                         ids=["NeuralNetwork", "Neuron"])
+def test_one_sample_must_be_a_list_of_numbers(call):
+    # before: "object of type 'NoneType' has no len()"
+    with pytest.raises(TypeError, match="takes one sample, a list of 2 numbers, got NoneType"):
+        call(None)
+    with pytest.raises(ValueError, match="takes one sample of 2 numbers, got 3"):
+        call([1.0, 2.0, 3.0])

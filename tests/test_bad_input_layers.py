@@ -81,3 +81,18 @@ def test_layers_let_nan_and_inf_through_as_pytorch_does():
 def test_softmax_of_huge_scores_is_exact_without_warnings():
     with np.errstate(all="raise"):
         assert layers.Softmax().forward(np.array([[1e308, -1e308]])).tolist() == [[1.0, 0.0]]
+
+
+@pytest.mark.parametrize("weights", [None, 5, np.zeros(3)])
+def test_set_weights_needs_a_list(weights):
+    from nbtools import nn
+    with pytest.raises(TypeError, match=r"weights must be a list of arrays \[W1, b1, \.\.\.\]"):
+        nn.MLP([2, 3, 1]).set_weights(weights)
+
+
+@pytest.mark.parametrize("z", [None, "1", np.array([0.0, 1.0])])
+def test_graphnet_sigmoid_takes_one_number(z):
+    from nbtools import graphnet
+    with pytest.raises(TypeError, match="sigmoid takes one number z"):
+        graphnet.sigmoid(z)
+    assert graphnet.sigmoid(np.float64(0.0)) == 0.5 and graphnet.sigmoid(-1000) == 0.0
