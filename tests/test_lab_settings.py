@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import json5
+import jupyterlab
 import pytest
+from packaging.version import Version
 from jupyterlab_server.settings_utils import _get_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +29,9 @@ def test_the_setting_is_one_jupyterlab_knows():
     of the JupyterLab installed here."""
     package, plugin = PLUGIN.split(":")
     schema_path = APP_DIR / "schemas" / package / f"{plugin}.json"
+    if not schema_path.is_file() and Version(jupyterlab.__version__) < Version("4.4"):
+        pytest.skip(f"JupyterLab {jupyterlab.__version__} has no comms over subshells (new in 4.4): "
+                    "the setting has nothing to turn off there, and is ignored")
     if not schema_path.is_file():
         pytest.fail(f"JupyterLab's schema {schema_path} is missing: is jupyterlab installed here?")
     schema = json5.loads(schema_path.read_text())
