@@ -422,12 +422,15 @@ def train_val_split(X, y, val_fraction=0.25, seed=0, stratify=True):
     return X[train_idx], X[val_idx], y[train_idx], y[val_idx]
 
 
+MAX_CLASSES = 10_000  # one_hot refuses to guess more classes than this from the labels
+
+
 def one_hot(y, n_classes=None):
     """Turn labels into one-hot rows: label c becomes a row of zeros with a 1 in column c.
 
     Args:
         y: integer labels of shape (n,).
-        n_classes: number of columns k; default ``max(y) + 1``.
+        n_classes: number of columns k; default ``max(y) + 1`` (at most ``MAX_CLASSES``).
 
     Returns:
         float64 array of shape (n, k); every row sums to 1.
@@ -443,6 +446,11 @@ def one_hot(y, n_classes=None):
         if y.size and y.min() < 0:
             raise ValueError(f"y must hold labels 0, 1, ..., found {int(y.min())}.")
         n_classes = int(y.max()) + 1 if y.size else 1
+        if n_classes > MAX_CLASSES:  # a mistake, and (n, k) zeros would fill the memory
+            raise ValueError(
+                f"y's largest label is {n_classes - 1}, so one-hot rows would need {n_classes} "
+                "columns. y must hold class labels 0, 1, ..., k-1, not values to regress on; to "
+                f"go beyond {MAX_CLASSES} classes, pass n_classes.")
     Y = np.zeros((len(y), n_classes), dtype=np.float64)
     Y[np.arange(len(y)), y] = 1.0
     return Y

@@ -6,6 +6,8 @@
 - ``nbtools`` is importable from a plain checkout, without ``pip install -e .``.
 - The nbval sanitize file named in pyproject.toml is found even when pytest starts elsewhere.
 - Figures left open by a test are closed after it.
+- Property-based tests (hypothesis) draw their examples from a fixed seed, so a run is the same on
+  every computer and every time; HYPOTHESIS_PROFILE=explore draws new examples each run, to hunt.
 """
 import os
 import sys
@@ -16,6 +18,11 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -426,3 +426,11 @@ def test_any_valid_arguments_give_a_valid_data_set(name, n, noise, seed, k):
     assert y.min() >= 0 and y.max() < k
     counts = np.bincount(y, minlength=k)
     assert len(counts) == k and counts.max() - counts.min() <= 1
+
+
+def test_one_hot_refuses_to_guess_a_huge_number_of_classes():
+    """Labels like 3e9 (regression targets, pixel counts) would ask for an (n, 3e9) array that
+    fills the memory; one_hot says what is wrong instead, and n_classes still lets you insist."""
+    with pytest.raises(ValueError, match="largest label is 3000000000.*n_classes"):
+        data.one_hot(np.array([3e9, 0.0]))
+    assert data.one_hot([0, data.MAX_CLASSES - 1]).shape == (2, data.MAX_CLASSES)
