@@ -431,7 +431,8 @@ def cosine_annealing(base_lr, epoch, T_max, eta_min=0.0):
     T_max = _check(T_max, "T_max", "Use the number of epochs to anneal over, e.g. 50.",
                    low=1, integer=True)
     eta_min = _check(eta_min, "eta_min", "Use 0 or a small learning rate.", low=0)
-    cosine = np.cos(np.pi * _check_epochs(epoch) / T_max)
+    # clip: on some CPUs cos(pi) rounds to just below -1, which would give a tiny negative rate
+    cosine = np.clip(np.cos(np.pi * _check_epochs(epoch) / T_max), -1.0, 1.0)
     return _scalar_or_array(eta_min + (base_lr - eta_min) * (1 + cosine) / 2)
 
 

@@ -544,3 +544,11 @@ def test_a_list_that_grows_between_steps_is_still_checked():
     grads.append(np.ones(3))
     with pytest.raises(ValueError, match="reset"):
         opt.step(params, grads)
+
+
+def test_cosine_annealing_never_leaves_its_range_when_cos_rounds_past_minus_one(monkeypatch):
+    """numpy's cos rounds differently on different CPUs; cos(pi) a hair below -1 must still give
+    eta_min at T_max, not a tiny negative learning rate that the optimizer refuses."""
+    monkeypatch.setattr(np, "cos", lambda x: np.full(np.shape(x), -1.0 - 2.0**-52))
+    assert optim.cosine_annealing(0.1, 10, T_max=10) == 0.0
+    assert optim.cosine_annealing(0.1, 10, T_max=10, eta_min=0.01) == 0.01
