@@ -262,6 +262,19 @@ def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, des
           f"({value_before} -> {value_after})")
 
 
+def _write_probe(probe, sources):
+    """A notebook of these code cells at ``probe`` (under the served folder, not committed); its
+    path for JupyterLab."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, probe)
+    return probe.relative_to(ROOT).as_posix()
+
+
 PROBE_SOURCE = """import threading
 import ipywidgets as w
 import matplotlib.pyplot as plt
@@ -292,16 +305,8 @@ def test_slider_redraws_run_on_the_kernels_main_thread(page, lab, screenshot_dir
     messages themselves arrive on the main thread; and LiveFigure would hand its redraws to the
     main thread anyway. Here a live figure records the thread of every slider message and of
     every update."""
-    import nbformat
-
     log = tmp_path / "threads.txt"
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(PROBE_SOURCE.format(log=str(log)))]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    probe = screenshot_dir / "thread_probe.ipynb"  # inside the served folder, not committed
-    nbformat.write(notebook, probe)
-    path = probe.relative_to(ROOT).as_posix()
+    path = _write_probe(screenshot_dir / "thread_probe.ipynb", [PROBE_SOURCE.format(log=str(log))])
 
     _open_notebook(page, lab, path)
     _run_all_and_wait(page, lab, path)
@@ -324,3 +329,65 @@ def test_slider_redraws_run_on_the_kernels_main_thread(page, lab, screenshot_dir
     assert set(messages) == {"MainThread"}, (
         f"slider messages were handled on {messages}: the setting in jupyter-settings/ (comms over "
         "subshells off) did not reach this JupyterLab")
+
+
+BUSY_SLIDER_SOURCE = """import ipywidgets as w
+w.IntSlider(0, min=0, max=10_000, description="busy")"""
+
+BUSY_FIGURE_SOURCE = """import time
+import matplotlib.pyplot as plt
+fig, axes = plt.subplots(1, 2, figsize=(4, 2))
+for i, ax in enumerate(axes):
+    ax.plot(range(10))
+    time.sleep(0.3)  # room for slider messages to arrive while the figure is half built
+    ax.set_title("cell {k}, panel " + str(i))
+    ax.set_xlabel(r"$\\alpha$")
+fig.tight_layout()"""
+
+# For each code cell: how many images it shows.
+IMAGES_JS = """(panel) => [...document.querySelectorAll(panel + ' .jp-CodeCell')].map(
+  cell => cell.querySelectorAll('.jp-OutputArea-output img').length)"""
+
+
+@pytest.mark.browser
+def test_moving_a_slider_while_cells_run_loses_no_figure(page, lab, screenshot_dir):
+    """A student moves a slider while the cells below it still run. Under JupyterLab's comm
+    subshells, each slider message makes the kernel flush and close the open figures from a
+    second thread, in reply to the slider message rather than to the cell, and JupyterLab drops
+    them: on Python 3.10 with ipykernel 7.3, every one of the six figures below vanished. With
+    the project's setting (jupyter-settings/) the messages wait for the running cell, and every
+    figure appears once."""
+    figures = 6
+    path = _write_probe(screenshot_dir / "busy_probe.ipynb", [BUSY_SLIDER_SOURCE] + [
+        BUSY_FIGURE_SOURCE.format(k=k) for k in range(1, figures + 1)])
+
+    _open_notebook(page, lab, path)
+    _clear_outputs(page)
+    _menu(page, "Run", "Run All Cells")
+    slider = _slider(page, "busy")
+    slider.wait_for(state="visible", timeout=60_000)
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    moves = 0
+    deadline = time.monotonic() + RUN_ALL_TIMEOUT
+    while True:
+        prompts = [p["prompt"] for p in _prompts(page) if not p["empty"]]
+        # Done, or stopped by an error: nothing queued or running, some cell run, kernel idle.
+        if (not any("*" in p for p in prompts) and any(re.search(r"\d", p) for p in prompts)
+                and lab.kernel_states().get(path) == "idle"):
+            break
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path} did not finish within {RUN_ALL_TIMEOUT} s; prompts: {prompts}")
+        handle.press("ArrowRight")
+        moves += 1
+        time.sleep(0.1)
+    time.sleep(1.0)  # let the last outputs render
+    page.screenshot(path=str(screenshot_dir / "busy_probe.png"), full_page=True)
+    images = page.evaluate(IMAGES_JS, PANEL)[1:]
+    assert not _errors(page), "\n".join(_errors(page))
+    assert all(re.search(r"\[\d+\]", p["prompt"]) for p in _prompts(page)), (
+        f"Run All stopped before the end: {_prompts(page)}")
+    assert moves >= 10, f"the slider moved only {moves} times while the cells ran"
+    assert images == [1] * figures, (
+        f"after {moves} slider moves during Run All, the figure cells show {images} images "
+        "(one each expected)")
