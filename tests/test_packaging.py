@@ -110,8 +110,19 @@ def test_min_versions_ci_installs_exactly_the_declared_floors():
     assert floors(min_versions_txt(), "==") == floors(pyproject()["project"]["dependencies"])
     script = (ROOT / ".ci" / "min-versions").read_text(encoding="utf-8")
     assert "--constraint .ci/min-versions.txt" in script
+
+
+def test_the_oldest_python_runs_are_on_the_oldest_python_declared():
+    """.ci/min-versions and .ci/browser-oldest-python take their Python from .ci/python310, which
+    must find the oldest version pyproject.toml allows."""
     oldest_python = pyproject()["project"]["requires-python"].removeprefix(">=")
-    assert f"python{oldest_python}" in script, f".ci/min-versions should run Python {oldest_python}"
+    finder = (ROOT / ".ci" / "python310").read_text(encoding="utf-8")
+    assert f"python{oldest_python}" in finder and f"(3, {oldest_python.split('.')[1]})" in finder
+    for name in ("min-versions", "browser-oldest-python"):
+        script = (ROOT / ".ci" / name).read_text(encoding="utf-8")
+        assert "$(bash .ci/python310)" in script, f".ci/{name} should run .ci/python310's Python"
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash .ci/min-versions" in ci_run and "bash .ci/browser-oldest-python" in ci_run
 
 
 def test_python_version_floor_agrees():
