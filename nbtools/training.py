@@ -284,9 +284,12 @@ def _check_schedule(schedule, optimizer):
 
 
 def _check_batchnorm_batches(net, n, batch_size):
-    """BatchNorm in training mode needs two samples per batch: the last batch must not hold just one."""
-    if min(batch_size, n % batch_size or batch_size) >= 2 or not any(isinstance(layer, BatchNorm) and layer.training
-                                      for layer in walk(getattr(net, "layers", []))):
+    """BatchNorm in training mode needs two samples per batch: no batch may hold just one."""
+    last = n % batch_size or batch_size  # the size of the last batch
+    if min(batch_size, last) >= 2:
+        return
+    layers = walk(getattr(net, "layers", []))
+    if not any(isinstance(layer, BatchNorm) and layer.training for layer in layers):
         return
     if n == 1:
         raise ValueError("a network with BatchNorm in training mode needs at least 2 samples to train on, "
@@ -294,8 +297,8 @@ def _check_batchnorm_batches(net, n, batch_size):
     good = next(b for b in range(max(batch_size, 2), n + 1) if n % b != 1)
     raise ValueError(f"with {n} samples and batch_size={batch_size} a batch holds a single "
                      f"sample, and BatchNorm in training mode needs at least 2 to estimate a "
-                     f"variance. Choose a batch_size of 2 or more that leaves 0 or at least 2 for the last batch, "
-                     f"e.g. batch_size={good}.")
+                     f"variance. Choose a batch_size of 2 or more that leaves 0 or at least 2 "
+                     f"for the last batch, e.g. batch_size={good}.")
 
 
 def _record_epoch(hist, net, X, T, loss, validation):
