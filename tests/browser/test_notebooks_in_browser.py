@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from lab import (FIGURE_JS, PANEL, RUN_ALL_TIMEOUT, clear_outputs, errors, find_slider, menu, move,
+                 open_notebook, prompts, readout, run_all_and_wait, wait_for_new_figure,
+                 write_notebook)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # (notebook path from the project root, description of the slider to move; None = the first one)
@@ -29,8 +33,6 @@ NOTEBOOKS = [
     ("notebooks/08_optimizers.ipynb", "steps"),
 ]
 
-KERNEL_READY_TIMEOUT = 120  # s: kernel start on a cold, slow machine
-RUN_ALL_TIMEOUT = 300  # s: notebooks run in seconds; this is headroom for a loaded CI machine
 REDRAW_LIMIT = 2.0  # s: a slider must redraw its figure within this
 WARM_UP_LIMIT = 20.0  # s: the first move after Run All, which may wait for the kernel to settle
 
@@ -47,155 +49,6 @@ def _run_all_repeats():
 
 
 RUN_ALL_REPEATS = _run_all_repeats()
-
-PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-
-# Cell prompts: "[*]:" while queued or running, "[3]:" once run, "[ ]:" never run.
-PROMPTS_JS = """(panel) => {
-  const cells = [...document.querySelectorAll(panel + ' .jp-CodeCell')];
-  return cells.map(cell => {
-    const source = cell.querySelector('.jp-InputArea-editor');
-    const prompt = cell.querySelector('.jp-InputArea-prompt');
-    return {
-      prompt: prompt ? prompt.textContent.trim() : '',
-      empty: !source || source.textContent.trim() === '',
-    };
-  });
-}"""
-
-# The figure that belongs to a slider: the first <img> or <canvas> after the slider, looking in
-# ever larger enclosing elements, but never outside the slider's own cell.
-FIGURE_JS = """(slider) => {
-  const cell = slider.closest('.jp-Cell');
-  const after = el => slider.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING;
-  for (let box = slider.parentElement; box; box = box.parentElement) {
-    const found = [...box.querySelectorAll('img, canvas')].filter(after);
-    if (found.length) {
-      document.querySelectorAll('[data-figure-under-test]').forEach(
-        el => el.removeAttribute('data-figure-under-test'));
-      found[0].setAttribute('data-figure-under-test', '1');
-      const el = found[0];
-      return el.tagName === 'IMG' ? el.src : el.toDataURL();
-    }
-    if (box === cell) break;
-  }
-  return null;
-}"""
-
-
-def _prompts(page):
-    return page.evaluate(PROMPTS_JS, PANEL)
-
-
-def _open_notebook(page, lab_server, path):
-    page.goto(f"{lab_server.url}/lab/tree/{path}?reset&token={lab_server.token}",
-              wait_until="domcontentloaded")
-    page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-Cell", timeout=KERNEL_READY_TIMEOUT * 1000)
-    deadline = time.monotonic() + KERNEL_READY_TIMEOUT
-    while True:
-        # A kernel chooser appears only when the notebook's kernel is unknown: take the default.
-        dialog = page.locator(".jp-Dialog")
-        if dialog.count() and dialog.first.is_visible():
-            page.locator(".jp-Dialog .jp-mod-accept").first.click()
-        if lab_server.kernel_states().get(path) == "idle":
-            return
-        if time.monotonic() > deadline:
-            pytest.fail(f"the kernel of {path} was not idle within {KERNEL_READY_TIMEOUT} s "
-                        f"(states: {lab_server.kernel_states()})\n{lab_server.log()}")
-        time.sleep(0.5)
-
-
-def _menu(page, menu, item):
-    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{item}$")).click()
-
-
-def _clear_outputs(page):
-    """Edit > Clear Outputs of All Cells: the saved outputs and prompt numbers go, so that what
-    the test sees next (prompts, errors, sliders, figures) comes from this run only."""
-    _menu(page, "Edit", "Clear Outputs of All Cells")
-    deadline = time.monotonic() + 30
-    while any(re.search(r"\d", p["prompt"]) for p in _prompts(page)):
-        if time.monotonic() > deadline:
-            pytest.fail("Edit > Clear Outputs of All Cells left numbered prompts behind")
-        time.sleep(0.25)
-
-
-def _run_all_and_wait(page, lab_server, path):
-    """Run all cells; try again if nothing started (a kernel that was not quite ready)."""
-    _clear_outputs(page)
-    for attempt in range(3):
-        _menu(page, "Run", "Run All Cells")
-        deadline = time.monotonic() + 30
-        started = False
-        while time.monotonic() < deadline:
-            prompts = [p["prompt"] for p in _prompts(page) if not p["empty"]]
-            if any(re.search(r"\[(\*|\d+)\]", p) for p in prompts):
-                started = True
-                break
-            time.sleep(0.25)
-        if started:
-            break
-    else:
-        pytest.fail(f"Run All Cells did not start any cell of {path} in three tries\n"
-                    f"{lab_server.log()}")
-
-    deadline = time.monotonic() + RUN_ALL_TIMEOUT
-    while True:
-        prompts = [p["prompt"] for p in _prompts(page) if not p["empty"]]
-        done = prompts and all(re.search(r"\[\d+\]", p) for p in prompts)
-        # An error stops Run All: the cells after it stay "[ ]" or "[*]" but the kernel is idle.
-        stopped = (not any("*" in p for p in prompts)
-                   and lab_server.kernel_states().get(path) == "idle" and _errors(page))
-        if (done and lab_server.kernel_states().get(path) == "idle") or stopped:
-            return
-        if time.monotonic() > deadline:
-            pytest.fail(f"{path} did not finish running within {RUN_ALL_TIMEOUT} s; "
-                        f"prompts: {prompts}")
-        time.sleep(0.5)
-
-
-def _errors(page):
-    outputs = page.locator(
-        f'{PANEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-    texts = [outputs.nth(i).inner_text() for i in range(outputs.count())]
-    return [t for t in texts if "Traceback" in t or "Error" in t]
-
-
-def _slider(page, description):
-    sliders = page.locator(f"{PANEL} .widget-slider")
-    if description is not None:
-        sliders = sliders.filter(has=page.locator(".widget-label", has_text=re.compile(
-            rf"^\s*{re.escape(description)}\s*$")))
-    return sliders.first
-
-
-def _move(slider, handle, what):
-    """Press an arrow key on the slider's handle (left at its maximum); return the new readout."""
-    value_before = _readout(slider)
-    handle.press("ArrowRight")
-    if _readout(slider) == value_before:  # already at its maximum: go the other way
-        handle.press("ArrowLeft")
-    value_after = _readout(slider)
-    assert value_after != value_before, f"{what} did not move with the arrow keys (readout {value_before!r})"
-    return value_after
-
-
-def _wait_for_new_figure(slider, before, limit, started=None):
-    """(the figure's new source, seconds waited) once it differs from ``before``; (None, s) after ``limit``."""
-    started = time.monotonic() if started is None else started
-    while time.monotonic() - started < limit:
-        after = slider.evaluate(FIGURE_JS)
-        if after and after != before:
-            return after, time.monotonic() - started
-        time.sleep(0.05)
-    return None, time.monotonic() - started
-
-
-def _readout(slider):
-    readout = slider.locator(".widget-readout")
-    return readout.first.inner_text() if readout.count() else None
-
 
 @pytest.fixture
 def lab(lab_server):
@@ -215,14 +68,14 @@ def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, des
     for run in range(1, RUN_ALL_REPEATS + 1):
         if run > 1:
             lab.close_sessions()  # the next Run All starts in a new kernel, as after a restart
-        _open_notebook(page, lab, path)
-        _run_all_and_wait(page, lab, path)
+        open_notebook(page, lab, path)
+        run_all_and_wait(page, lab, path)
         page.screenshot(path=str(screenshot_dir / f"{name}-after-run-all.png"), full_page=True)
-        errors = _errors(page)
-        assert not errors, (f"{path} shows errors after Run All (run {run} of {RUN_ALL_REPEATS}):\n"
-                            + "\n---\n".join(errors))
+        shown = errors(page)
+        assert not shown, (f"{path} shows errors after Run All (run {run} of {RUN_ALL_REPEATS}):\n"
+                           + "\n---\n".join(shown))
 
-    slider = _slider(page, description)
+    slider = find_slider(page, description)
     what = "the first slider" if description is None else f"the slider {description!r}"
     try:
         slider.wait_for(state="visible", timeout=30_000)
@@ -240,14 +93,14 @@ def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, des
     handle.focus()
     # A first move, given more time: right after Run All the kernel and the widget manager may
     # still be settling. The timed move below is the one a student makes next.
-    _move(slider, handle, what)
-    before, _ = _wait_for_new_figure(slider, before, WARM_UP_LIMIT)
+    move(slider, handle, what)
+    before, _ = wait_for_new_figure(slider, before, WARM_UP_LIMIT)
     assert before is not None, f"moving {what} of {path} did not redraw the figure within {WARM_UP_LIMIT} s"
 
-    value_before = _readout(slider)
+    value_before = readout(slider)
     started = time.monotonic()
-    value_after = _move(slider, handle, what)
-    after, elapsed = _wait_for_new_figure(slider, before, REDRAW_LIMIT, started)
+    value_after = move(slider, handle, what)
+    after, elapsed = wait_for_new_figure(slider, before, REDRAW_LIMIT, started)
     redrawn = after is not None  # compared as a flag, so a failure does not print two whole PNGs
     if redrawn:
         figure = page.locator(f"{PANEL} [data-figure-under-test]")
@@ -260,19 +113,6 @@ def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, des
         f"running {path} in the browser rewrote it on disk")
     print(f"{path}: figure redrawn {elapsed:.2f} s after the slider moved "
           f"({value_before} -> {value_after})")
-
-
-def _write_probe(probe, sources):
-    """A notebook of these code cells at ``probe`` (under the served folder, not committed); its
-    path for JupyterLab."""
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, probe)
-    return probe.relative_to(ROOT).as_posix()
 
 
 PROBE_SOURCE = """import threading
@@ -306,19 +146,19 @@ def test_slider_redraws_run_on_the_kernels_main_thread(page, lab, screenshot_dir
     main thread anyway. Here a live figure records the thread of every slider message and of
     every update."""
     log = tmp_path / "threads.txt"
-    path = _write_probe(screenshot_dir / "thread_probe.ipynb", [PROBE_SOURCE.format(log=str(log))])
+    path = write_notebook(screenshot_dir / "thread_probe.ipynb", [PROBE_SOURCE.format(log=str(log))])
 
-    _open_notebook(page, lab, path)
-    _run_all_and_wait(page, lab, path)
-    assert not _errors(page), "\n".join(_errors(page))
-    slider = _slider(page, "probe")
+    open_notebook(page, lab, path)
+    run_all_and_wait(page, lab, path)
+    assert not errors(page), "\n".join(errors(page))
+    slider = find_slider(page, "probe")
     slider.wait_for(state="visible", timeout=30_000)
     handle = slider.locator(".noUi-handle").first
     handle.focus()
     before = slider.evaluate(FIGURE_JS)
     for _ in range(2):
-        _move(slider, handle, "the probe slider")
-        before, _ = _wait_for_new_figure(slider, before, WARM_UP_LIMIT)
+        move(slider, handle, "the probe slider")
+        before, _ = wait_for_new_figure(slider, before, WARM_UP_LIMIT)
         assert before is not None, "the probe figure was not redrawn"
     records = log.read_text().split()
     updates = [r.split(":", 1)[1] for r in records if r.startswith("update:")]
@@ -358,35 +198,35 @@ def test_moving_a_slider_while_cells_run_loses_no_figure(page, lab, screenshot_d
     the project's setting (jupyter-settings/) the messages wait for the running cell, and every
     figure appears once."""
     figures = 6
-    path = _write_probe(screenshot_dir / "busy_probe.ipynb", [BUSY_SLIDER_SOURCE] + [
+    path = write_notebook(screenshot_dir / "busy_probe.ipynb", [BUSY_SLIDER_SOURCE] + [
         BUSY_FIGURE_SOURCE.format(k=k) for k in range(1, figures + 1)])
 
-    _open_notebook(page, lab, path)
-    _clear_outputs(page)
-    _menu(page, "Run", "Run All Cells")
-    slider = _slider(page, "busy")
+    open_notebook(page, lab, path)
+    clear_outputs(page)
+    menu(page, "Run", "Run All Cells")
+    slider = find_slider(page, "busy")
     slider.wait_for(state="visible", timeout=60_000)
     handle = slider.locator(".noUi-handle").first
     handle.focus()
     moves = 0
     deadline = time.monotonic() + RUN_ALL_TIMEOUT
     while True:
-        prompts = [p["prompt"] for p in _prompts(page) if not p["empty"]]
+        shown = [p["prompt"] for p in prompts(page) if not p["empty"]]
         # Done, or stopped by an error: nothing queued or running, some cell run, kernel idle.
-        if (not any("*" in p for p in prompts) and any(re.search(r"\d", p) for p in prompts)
+        if (not any("*" in p for p in shown) and any(re.search(r"\d", p) for p in shown)
                 and lab.kernel_states().get(path) == "idle"):
             break
         if time.monotonic() > deadline:
-            pytest.fail(f"{path} did not finish within {RUN_ALL_TIMEOUT} s; prompts: {prompts}")
+            pytest.fail(f"{path} did not finish within {RUN_ALL_TIMEOUT} s; prompts: {shown}")
         handle.press("ArrowRight")
         moves += 1
         time.sleep(0.1)
     time.sleep(1.0)  # let the last outputs render
     page.screenshot(path=str(screenshot_dir / "busy_probe.png"), full_page=True)
     images = page.evaluate(IMAGES_JS, PANEL)[1:]
-    assert not _errors(page), "\n".join(_errors(page))
-    assert all(re.search(r"\[\d+\]", p["prompt"]) for p in _prompts(page)), (
-        f"Run All stopped before the end: {_prompts(page)}")
+    assert not errors(page), "\n".join(errors(page))
+    assert all(re.search(r"\[\d+\]", p["prompt"]) for p in prompts(page)), (
+        f"Run All stopped before the end: {prompts(page)}")
     assert moves >= 10, f"the slider moved only {moves} times while the cells ran"
     assert images == [1] * figures, (
         f"after {moves} slider moves during Run All, the figure cells show {images} images "
