@@ -3,6 +3,7 @@
 The README sends readers to ``python benchmarks/NAME.py`` for its speed tables; a script broken by a
 change to nbtools would otherwise go unnoticed until someone needs the numbers. Each script runs
 once with its smallest settings (in a few seconds) and must exit cleanly and print its table.
+browser_sliders.py needs Debian's Chromium, as the browser tests do; without it, it is skipped.
 """
 import os
 import subprocess
@@ -22,7 +23,18 @@ RUNS = {
     "gradflow.py": (["--rounds", "1"], "06 depth_explorer"),
     "trajectories.py": (["--moves", "1", "--steps", "20"], "rosenbrock"),
     "widgets.py": ([], "weight_sliders"),
+    "browser_sliders.py": (["--notebooks", "00", "--moves", "1"], "00 "),
 }
+NEEDS_BROWSER = {"browser_sliders.py"}
+
+
+def _browser_missing():
+    """Why the browser cannot run here, or None (the check of tests/browser/lab.py)."""
+    if str(ROOT / "tests" / "browser") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    import lab
+
+    return lab.chromium_missing()
 
 
 def test_every_benchmark_script_has_a_smoke_test():
@@ -33,6 +45,9 @@ def test_every_benchmark_script_has_a_smoke_test():
 @pytest.mark.parametrize("script", sorted(RUNS))
 def test_benchmark_script_runs_and_prints_its_table(script):
     args, first_cell = RUNS[script]
+    missing = _browser_missing() if script in NEEDS_BROWSER else None
+    if missing:
+        pytest.skip(missing)
     result = subprocess.run(
         [sys.executable, str(BENCHMARKS / script), *args],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
