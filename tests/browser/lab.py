@@ -337,7 +337,8 @@ def run_all_and_wait(page, server, path):
             return
         if time.monotonic() > deadline:
             raise LabError(f"{path} did not finish running within {RUN_ALL_TIMEOUT} s; "
-                           f"prompts: {shown}")
+                           f"prompts: {shown}; kernels: {server.kernel_states()}\n"
+                           f"{server.log(2000)}")
         time.sleep(0.5)
 
 
