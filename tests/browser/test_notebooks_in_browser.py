@@ -10,13 +10,14 @@ committed) to look at.
 import os
 import re
 import time
+import warnings
 from pathlib import Path
 
 import pytest
 
-from lab import (FIGURE_JS, PANEL, RUN_ALL_TIMEOUT, clear_outputs, errors, find_slider, menu, move,
-                 open_notebook, prompts, readout, run_all_and_wait, wait_for_new_figure,
-                 write_notebook)
+from lab import (FIGURE_JS, PANEL, RUN_ALL_TIMEOUT, KernelNeverStarted, clear_outputs, errors,
+                 find_slider, menu, move, open_notebook, prompts, readout, run_all_and_wait,
+                 wait_for_new_figure, write_notebook)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,6 +58,19 @@ def lab(lab_server):
     lab_server.close_sessions()
 
 
+def _open_and_run_all(page, lab, path):
+    """Open the notebook and run all cells; once, a kernel that never started is restarted (see
+    lab.KernelNeverStarted), with a warning in the test report. Twice in a row fails."""
+    open_notebook(page, lab, path)
+    try:
+        run_all_and_wait(page, lab, path)
+    except KernelNeverStarted as wedged:
+        warnings.warn(f"restarted a kernel that ran no cell: {str(wedged).splitlines()[0]}")
+        lab.close_sessions()
+        open_notebook(page, lab, path)
+        run_all_and_wait(page, lab, path)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("path, description", NOTEBOOKS, ids=[p for p, _ in NOTEBOOKS])
 def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, description):
@@ -68,8 +82,7 @@ def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, des
     for run in range(1, RUN_ALL_REPEATS + 1):
         if run > 1:
             lab.close_sessions()  # the next Run All starts in a new kernel, as after a restart
-        open_notebook(page, lab, path)
-        run_all_and_wait(page, lab, path)
+        _open_and_run_all(page, lab, path)
         page.screenshot(path=str(screenshot_dir / f"{name}-after-run-all.png"), full_page=True)
         shown = errors(page)
         assert not shown, (f"{path} shows errors after Run All (run {run} of {RUN_ALL_REPEATS}):\n"
@@ -148,8 +161,7 @@ def test_slider_redraws_run_on_the_kernels_main_thread(page, lab, screenshot_dir
     log = tmp_path / "threads.txt"
     path = write_notebook(screenshot_dir / "thread_probe.ipynb", [PROBE_SOURCE.format(log=str(log))])
 
-    open_notebook(page, lab, path)
-    run_all_and_wait(page, lab, path)
+    _open_and_run_all(page, lab, path)
     assert not errors(page), "\n".join(errors(page))
     slider = find_slider(page, "probe")
     slider.wait_for(state="visible", timeout=30_000)
