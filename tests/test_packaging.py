@@ -75,13 +75,29 @@ def test_environment_yml_parser_reads_both_lists():
 
 
 def test_runtime_packages_match_between_pyproject_and_environment_yml():
-    from_pyproject = {normalise(r) for r in pyproject()["project"]["dependencies"]}
+    from_pyproject = {normalise(r) for r in runtime_floors_pyproject()}
     conda, _ = environment_yml()
     from_env = {normalise(c) for c in conda} - {"python", "pip"}
     assert from_pyproject, "pyproject.toml lists no runtime dependencies"
     assert from_pyproject == from_env, (
         f"only in pyproject.toml: {sorted(from_pyproject - from_env)}; "
         f"only in environment.yml: {sorted(from_env - from_pyproject)}")
+
+
+def runtime_floors_pyproject():
+    """pyproject.toml's runtime requirements, without those for some Pythons only (`; marker`)."""
+    return [r for r in pyproject()["project"]["dependencies"] if ";" not in r]
+
+
+def test_python_specific_requirements_are_upper_limits_only():
+    """A `; python_version ...` entry limits a package on some Pythons (ipykernel<7 on 3.10); it
+    must not add a package or a floor that environment.yml and .ci/min-versions.txt would miss."""
+    limited = [r for r in pyproject()["project"]["dependencies"] if ";" in r]
+    for r in limited:
+        requirement, marker = (part.strip() for part in r.split(";", 1))
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+<[0-9][0-9.]*", requirement), r
+        assert marker.startswith("python_version"), r
+    assert "ipykernel<7; python_version < '3.11'" in limited
 
 
 def floors(requirements, operator=">="):
@@ -102,12 +118,12 @@ def min_versions_txt():
 def test_environment_yml_has_the_same_minimum_versions():
     conda, _ = environment_yml()
     runtime = [c for c in conda if normalise(c) not in ("python", "pip")]
-    assert floors(runtime) == floors(pyproject()["project"]["dependencies"])
+    assert floors(runtime) == floors(runtime_floors_pyproject())
 
 
 def test_min_versions_ci_installs_exactly_the_declared_floors():
     """The min-versions CI run must test the oldest versions pyproject.toml allows, no newer."""
-    assert floors(min_versions_txt(), "==") == floors(pyproject()["project"]["dependencies"])
+    assert floors(min_versions_txt(), "==") == floors(runtime_floors_pyproject())
     script = (ROOT / ".ci" / "min-versions").read_text(encoding="utf-8")
     assert "--constraint .ci/min-versions.txt" in script
 
