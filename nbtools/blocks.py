@@ -91,10 +91,8 @@ class BatchNorm(Layer):
 
     def backward(self, grad_out):
         z_hat = self.z_hat
-        if z_hat is None or type(grad_out) is not np.ndarray or grad_out.dtype.kind != "f" \
-                or grad_out.shape != z_hat.shape:
-            grad_out = self._grad(grad_out, None if z_hat is None else z_hat.shape)
-        g, gamma = grad_out, self.params["gamma"]
+        g = self._checked_grad(grad_out, None if z_hat is None else z_hat.shape)
+        gamma = self.params["gamma"]
         self.grads["gamma"] += np.sum(g * z_hat, axis=0)
         self.grads["beta"] += np.sum(g, axis=0)
         if not self.training:

@@ -39,13 +39,16 @@ class Layer:
         for g in self.grads.values():
             g.fill(0.0)
 
-    # The layers test their input cheaply (an ndarray of floats, the right shape) and call these
-    # two only when that test fails: to convert a list, or to say what was wrong.
+    # forward tests its input cheaply (an ndarray of floats, the right shape) and calls _input
+    # only when that test fails: to convert a list, or to say what was wrong.
     def _input(self, x, shape=None):
         return layer_array(x, "input", repr(self), shape)
 
-    def _grad(self, grad_out, shape):
-        """grad_out checked against ``shape``, the shape of the last forward's output (None: no forward yet)."""
+    def _checked_grad(self, grad_out, shape):
+        """grad_out for backward, which must match ``shape``, the shape of the last forward's
+        output (None: no forward yet). A float array of that shape passes at once."""
+        if type(grad_out) is np.ndarray and grad_out.dtype.kind == "f" and grad_out.shape == shape:
+            return grad_out
         if shape is None:
             raise RuntimeError(f"{self!r}.backward needs what forward keeps: call forward(x) "
                                f"before backward(grad_out).")
@@ -92,9 +95,7 @@ class Dense(Layer):
 
     def backward(self, grad_out):
         x = self.x
-        if x is None or type(grad_out) is not np.ndarray or grad_out.dtype.kind != "f" \
-                or grad_out.shape != (len(x), self.n_out):
-            grad_out = self._grad(grad_out, None if x is None else (len(x), self.n_out))
+        grad_out = self._checked_grad(grad_out, None if x is None else (len(x), self.n_out))
         self.grads["W"] += grad_out.T.dot(x)
         self.grads["b"] += grad_out.sum(axis=0)
         return grad_out.dot(self.params["W"])
@@ -119,9 +120,7 @@ class Activation(Layer):
 
     def backward(self, grad_out):
         a = self.a
-        if a is None or type(grad_out) is not np.ndarray or grad_out.dtype.kind != "f" \
-                or grad_out.shape != a.shape:
-            grad_out = self._grad(grad_out, None if a is None else a.shape)
+        grad_out = self._checked_grad(grad_out, None if a is None else a.shape)
         return grad_out * self.df()
 
 
@@ -207,10 +206,8 @@ class Softmax(Layer):
 
     def backward(self, grad_out):
         a = self.a
-        if a is None or type(grad_out) is not np.ndarray or grad_out.dtype.kind != "f" \
-                or grad_out.shape != a.shape:
-            grad_out = self._grad(grad_out, None if a is None else a.shape)
-        return a * (grad_out - (grad_out * self.a).sum(axis=1, keepdims=True))
+        grad_out = self._checked_grad(grad_out, None if a is None else a.shape)
+        return a * (grad_out - (grad_out * a).sum(axis=1, keepdims=True))
 
 
 ACTIVATIONS = {
