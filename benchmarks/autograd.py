@@ -1,4 +1,4 @@
-"""How fast is nbtools.autograd on the chapter's task, next to micrograd?
+"""How fast is the Value engine (nbtools.autograd) on the chapter's task, next to micrograd?
 
 The task: NeuralNetwork(2, [4, 2, 1]) (ReLU, ReLU, sigmoid), 200 two-moons points, mini-batches
 of 50, binary cross-entropy, SGD with learning rate 0.2: one epoch is 4 batches of forward, zero
@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from nbtools import autograd
+from nbtools import autograd_nn
 
 CHAPTER_EPOCHS = 2000
 
@@ -88,7 +88,7 @@ def micrograd_model(weights):
 
 
 def micrograd_epochs(loss, params, rows, labels, order_rng, n_epochs, lr=0.2, batch_size=50):
-    """The same loop as nbtools.autograd.train, on micrograd."""
+    """The same loop as nbtools.autograd_nn.train, on micrograd."""
     n = len(rows)
     for _ in range(n_epochs):
         order = order_rng.permutation(n).tolist()
@@ -111,7 +111,7 @@ def seconds_per_epoch(run, epochs):
 
 def main(rounds=7, epochs=3):
     X, ys = two_moons()
-    model = autograd.NeuralNetwork(2, [4, 2, 1], seed=0)
+    model = autograd_nn.NeuralNetwork(2, [4, 2, 1], seed=0)
     print(f"Chapter task: NeuralNetwork(2, [4, 2, 1]), {len(X)} points, batch 50, BCE, SGD 0.2, "
           f"Python {platform.python_version()}")
     print(f"median of {rounds} rounds x {epochs} epochs, engines alternating\n")
@@ -119,8 +119,8 @@ def main(rounds=7, epochs=3):
     rng_ours = np.random.default_rng(1)
 
     def ours(k):
-        autograd.train(model, X, ys, learning_rate=0.2, n_epochs=k, batch_size=50,
-                       seed=rng_ours, verbose=False)
+        autograd_nn.train(model, X, ys, learning_rate=0.2, n_epochs=k, batch_size=50,
+                          seed=rng_ours, verbose=False)
 
     try:
         mg_loss, mg_params = micrograd_model(model.get_weights())

@@ -77,7 +77,7 @@ POSITION_JS = """(handle) => ['aria-valuenow', 'aria-valuemin', 'aria-valuemax']
 # Run in the notebook's kernel: time every LiveFigure refresh and render, on the wall clock.
 KERNEL_HOOK = """
 import time as _time
-from nbtools.widgets import LiveFigure as _LiveFigure
+from nbtools.live import LiveFigure as _LiveFigure
 
 _bench_log = []
 
@@ -117,7 +117,7 @@ echo.observe(lambda change: setattr(echo_image, "value", pictures[change["new"] 
 w.VBox([echo, echo_image])"""
 
 PROBE_FIGURE = """import matplotlib.pyplot as plt
-from nbtools.widgets import live_figure
+from nbtools.live import live_figure
 
 fig, ax = plt.subplots(figsize=(2, 1.5), dpi=80)
 line, = ax.plot([0, 1], [0, 0])

@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from nbtools import data, losses, nn, optim, plots, training, widgets  # noqa: E402
+from nbtools import (data, explore_networks, layerplots, losses, live, nn, optim, plots,  # noqa: E402
+                     training)
 from timing import median_ms  # noqa: E402  (benchmarks/timing.py)
 
 
@@ -39,7 +40,7 @@ def main():
     rows = []
 
     net = nn.MLP([2, 2, 1], hidden="sigmoid", seed=0)
-    sliders = widgets.weight_sliders(net, X, y)
+    sliders = explore_networks.weight_sliders(net, X, y)
     rows.append(("weight_sliders: move W1[0,0] (redraw only)", 40,
                  median_ms(lambda i: sliders.refresh(W1_0_0=-2 + 0.1 * i))))
     rows.append(("  of which: rendering the PNG", None, median_ms(lambda i: sliders.render())))
@@ -48,15 +49,15 @@ def main():
     net = nn.MLP([2, 4, 2, 1], hidden="tanh", seed=0)
     history = training.fit(net, X_m, y_m, lr=0.03, epochs=300, batch_size=None,
                            snapshot_every=10, progress=False)
-    scrubber = widgets.epoch_scrubber(net, history, X_m, y_m)
+    scrubber = explore_networks.epoch_scrubber(net, history, X_m, y_m)
     rows.append(("epoch_scrubber: move the snapshot slider (redraw only)", 40,
                  median_ms(lambda i: scrubber.refresh(snapshot=(3 * i) % len(history.snapshots)))))
 
-    playground = widgets.training_playground(data="moons", hidden="16-16", epochs=300)
+    playground = explore_networks.training_playground(data="moons", hidden="16-16", epochs=300)
     rows.append(("training_playground: move seed (retrain 2-16-16-1, 300 Adam steps)", 120,
                  median_ms(lambda i: playground.refresh(seed=i % 10), repeats=10)))
     rows.append(("  of which: training.fit, 300 full-batch epochs with validation", None,
-                 median_ms(lambda i: widgets.train_for_playground("moons", 0.1, "16-16", "relu",
+                 median_ms(lambda i: explore_networks.train_for_playground("moons", 0.1, "16-16", "relu",
                                                                   0.03, 300, i % 10), repeats=10)))
     rows.append(("  for comparison: the bare loop of 300 Adam steps", None,
                  median_ms(lambda i: adam_loop(X_m, y_m), repeats=10)))
@@ -64,9 +65,9 @@ def main():
     def fresh_figure(i):
         fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), dpi=80)
         plots.decision_boundary(playground.state["net"], X_m, y_m, ax=axes[0], resolution=70)
-        plots.activation_space(playground.state["net"], X_m, y_m, ax=axes[1])
+        layerplots.activation_space(playground.state["net"], X_m, y_m, ax=axes[1])
         plots.training_curves(playground.state["history"], ax=axes[2])
-        widgets.figure_png(fig)
+        live.figure_png(fig)
         plt.close(fig)
 
     rows.append(("for comparison: the same 3 panels drawn as a new figure", None,

@@ -4,6 +4,7 @@ Each check either returns a cleaned value or raises a ``ValueError``/``TypeError
 says which argument was wrong, what was expected, what arrived, and how to fix it (the
 scikit-learn habit). Library code never uses ``assert`` for user input.
 """
+import math
 import numbers
 
 import numpy as np
@@ -47,7 +48,7 @@ def as_float_array(x, name, ndim=None, allow_nonfinite=False):
             raise ValueError(
                 f"{name} must be a {want} array, got a {arr.ndim}-D array of shape {arr.shape}.{hint}"
             )
-    if not allow_nonfinite and arr.size and not np.all(np.isfinite(arr)):
+    if not allow_nonfinite and not np.isfinite(arr).all():
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(
             f"{name} contains {bad} NaN or infinite value(s); expected only finite numbers. "
@@ -84,22 +85,42 @@ def as_labels(y, name, n=None, n_classes=None, X_name="X"):
     return arr
 
 
-def check_number(value, name, low=None, high=None, low_open=False, integer=False):
-    """Check a scalar hyperparameter: a finite real (or int) in [low, high] (``low_open``: (low, high])."""
+def as_points(X, y, name_X="X", name_y="y"):
+    """Points in the plane and their classes: ``X`` as a float array of shape (n, 2) and ``y`` as
+    n integer labels (see ``as_labels``), for the functions that draw a data set."""
+    X = as_float_array(X, name_X, ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"{name_X} must have shape (n, 2), one point in the plane per row, got "
+                         f"{X.shape}. Draw two features at a time, e.g. {name_X}[:, :2].")
+    return X, as_labels(y, name_y, n=len(X), X_name=name_X)
+
+
+def check_number(value, name, low=None, high=None, low_open=False, integer=False, hint=""):
+    """Check a scalar hyperparameter: a finite real (or int) in [low, high] (``low_open``: (low, high]).
+
+    ``hint``, if given, is appended to the error message: how to fix the value.
+    """
+    hint = f" {hint}" if hint else ""
     kind = numbers.Integral if integer else numbers.Real
     if isinstance(value, bool) or not isinstance(value, kind):
         want = "an integer" if integer else "a number"
-        raise TypeError(f"{name} must be {want}, got {value!r} of type {type(value).__name__}.")
-    if not integer and not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}.")
+        raise TypeError(f"{name} must be {want}, got {value!r} of type {type(value).__name__}.{hint}")
+    if not integer and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}.{hint}")
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and value > high
     if too_low or too_high:
         lo = "-inf" if low is None else low
         hi = "inf" if high is None else high
         interval = f"{'(' if low_open else '['}{lo}, {hi}]"
-        raise ValueError(f"{name} must be in {interval}, got {value!r}.")
+        raise ValueError(f"{name} must be in {interval}, got {value!r}.{hint}")
     return int(value) if integer else float(value)
+
+
+def check_lr(lr, name="lr"):
+    """A learning rate: a finite number > 0."""
+    return check_number(lr, name, low=0, low_open=True,
+                        hint="Use a small positive step size, for example lr=0.01.")
 
 
 def check_choice(value, name, choices):
@@ -122,19 +143,6 @@ def make_rng(seed, name="seed"):
             f"so pass seed=0 (any int) for reproducible numbers."
         )
     return np.random.default_rng(check_number(seed, name, low=0, integer=True))
-
-
-def axes_or_new(ax, figsize):
-    """``ax`` when it is a matplotlib Axes; a new figure of ``figsize`` inches when it is None."""
-    import matplotlib.pyplot as plt
-    from matplotlib.axes import Axes
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes (such as one from fig, ax = plt.subplots()) "
-                        f"or None for a new figure, got {type(ax).__name__}.")
-    return ax
 
 
 def layer_array(x, name, where, shape=None):

@@ -17,6 +17,9 @@ and ``blobs`` (k classes). ``load(name)`` picks one by name.
 The helpers prepare data for training and plotting: ``standardize``, ``train_val_split``,
 ``one_hot`` and ``grid`` (points covering the plane, to draw a decision boundary).
 
+Longer than 400 lines because it holds seven generators of a few dozen lines each, mostly
+docstring and checks; each one is read on its own, next to the picture of its data set.
+
 Example:
     >>> from nbtools import data
     >>> X, y = data.moons(n=100, noise=0.1, seed=0)
@@ -25,7 +28,7 @@ Example:
 """
 import numpy as np
 
-from nbtools._checks import as_float_array, as_labels, check_choice, check_number, make_rng
+from ._checks import as_float_array, as_labels, check_choice, check_number, make_rng
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,11 +22,12 @@ What is here:
   ``gradient`` (reverse mode) and ``hessian_fd`` (finite differences of gradients).
 - ``mlp_loss``: the chapter's network and cross-entropy loss as one function of a flat parameter
   vector, computed with ``Dual``s or with ``Value``s, so that both modes can differentiate
-  it; ``value_gradients`` reads the gradients of an ``autograd.NeuralNetwork`` in the layout of
+  it; ``value_gradients`` reads the gradients of an ``autograd_nn.NeuralNetwork`` in the layout of
   ``nn.MLP.gradients()``.
 - Timing: ``forward_backward_seconds`` and ``gradient_costs``.
-- The slider of notebook 04: ``relu_loss`` (a small graph with a ReLU kink) and
-  ``kink_explorer``, which redraws that graph's numbers for a new input (``copy_numbers``).
+
+Longer than 400 lines because these are one comparison, the two modes on the same functions,
+best read side by side; each section stands alone.
 
 Example
 -------
@@ -37,17 +38,12 @@ Example
 import math
 import numbers
 import statistics
-import time
+import timeit
 
-import ipywidgets
-import matplotlib.pyplot as plt
 import numpy as np
 
-from . import graphdraw
 from ._checks import as_float_array, as_labels, check_number, make_rng
-from .autograd import Value, exp, gc_paused, power, topological_order
-
-HIGHLIGHT = "#e6550d"  # the point a slider moves (the colour of notebooks 01 and 03)
+from .autograd import Value, exp, power, sigmoid, topological_order
 
 
 def _constant(x, op):
@@ -56,6 +52,14 @@ def _constant(x, op):
         return float(x)
     raise TypeError(f"Cannot compute Dual {op} {type(x).__name__}: the other operand must be a "
                     f"Dual or a real number, got {x!r}.")
+
+
+def _real(x, name):
+    """``val`` and ``dot`` of a Dual are real numbers: ``x`` as a float, or a TypeError."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"Dual({name}) needs a real number (int or float), got {x!r} of type "
+                        f"{type(x).__name__}.")
+    return float(x)
 
 
 class Dual:
@@ -81,38 +85,35 @@ class Dual:
     __array_ufunc__ = None  # numpy defers to Dual: np.float64(2) * d calls d.__rmul__
 
     def __init__(self, val, dot=0.0):
-        for number, name in ((val, "val"), (dot, "dot")):
-            if type(number) is not float and (isinstance(number, bool)
-                                              or not isinstance(number, numbers.Real)):
-                raise TypeError(f"Dual({name}) needs a real number (int or float), got {number!r} "
-                                f"of type {type(number).__name__}.")
-        self.val, self.dot = float(val), float(dot)
+        if not type(val) is type(dot) is float:  # quick when both are floats, as operations pass
+            val, dot = _real(val, "val"), _real(dot, "dot")
+        self.val, self.dot = val, dot
 
     # ---- two inputs: out' = (d out / d a) a' + (d out / d b) b' ----
 
     def __add__(self, other):
         if isinstance(other, Dual):
-            return _dual(self.val + other.val, self.dot + other.dot)
-        return _dual(self.val + _constant(other, "+"), self.dot)
+            return Dual(self.val + other.val, self.dot + other.dot)
+        return Dual(self.val + _constant(other, "+"), self.dot)
 
     __radd__ = __add__
 
     def __sub__(self, other):
         if isinstance(other, Dual):
-            return _dual(self.val - other.val, self.dot - other.dot)
-        return _dual(self.val - _constant(other, "-"), self.dot)
+            return Dual(self.val - other.val, self.dot - other.dot)
+        return Dual(self.val - _constant(other, "-"), self.dot)
 
     def __rsub__(self, other):
-        return _dual(_constant(other, "-") - self.val, -self.dot)
+        return Dual(_constant(other, "-") - self.val, -self.dot)
 
     def __neg__(self):
-        return _dual(-self.val, -self.dot)
+        return Dual(-self.val, -self.dot)
 
     def __mul__(self, other):
         if isinstance(other, Dual):   # the product rule
-            return _dual(self.val * other.val, self.dot * other.val + self.val * other.dot)
+            return Dual(self.val * other.val, self.dot * other.val + self.val * other.dot)
         c = _constant(other, "*")
-        return _dual(self.val * c, self.dot * c)
+        return Dual(self.val * c, self.dot * c)
 
     __rmul__ = __mul__
 
@@ -120,66 +121,51 @@ class Dual:
         if isinstance(other, Dual):   # (a/b)' = a'/b - a b'/b^2
             if other.val == 0.0:
                 raise ZeroDivisionError(f"Division by a Dual holding 0.0 ({self.val} / 0.0).")
-            return _dual(self.val / other.val,
+            return Dual(self.val / other.val,
                         self.dot / other.val - self.val * other.dot / other.val ** 2)
         c = _constant(other, "/")
         if c == 0.0:
             raise ZeroDivisionError(f"Division of a Dual by the number 0 ({self.val} / 0).")
-        return _dual(self.val / c, self.dot / c)
+        return Dual(self.val / c, self.dot / c)
 
     def __rtruediv__(self, other):
         c = _constant(other, "/")
         if self.val == 0.0:
             raise ZeroDivisionError(f"Division of {c} by a Dual holding 0.0.")
-        return _dual(c / self.val, -c * self.dot / self.val ** 2)
+        return Dual(c / self.val, -c * self.dot / self.val ** 2)
 
     def __pow__(self, p):
         if isinstance(p, Dual):
             raise TypeError("Dual ** Dual is not supported: the exponent must be a number. For a "
                             "Dual exponent y write (y * x.log()).exp(), which equals x ** y for x > 0.")
         out, da = power(self.val, _constant(p, "**"), "Dual")
-        return _dual(out, da * self.dot)
+        return Dual(out, da * self.dot)
 
     # ---- one input: out' = f'(a) a', the same f'(a) as Value's local derivative ----
 
     def exp(self):
         out = exp(self.val)
-        return _dual(out, out * self.dot)
+        return Dual(out, out * self.dot)
 
     def log(self):
         if self.val <= 0.0:
             raise ValueError(f"log is defined only for positive numbers, got log({self.val}).")
-        return _dual(math.log(self.val), self.dot / self.val)
+        return Dual(math.log(self.val), self.dot / self.val)
 
     def tanh(self):
         t = math.tanh(self.val)
-        return _dual(t, (1.0 - t * t) * self.dot)
+        return Dual(t, (1.0 - t * t) * self.dot)
 
     def sigmoid(self):
-        a = self.val
-        if a >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-a))
-        else:
-            e = math.exp(a)
-            s = e / (1.0 + e)
-        return _dual(s, s * (1.0 - s) * self.dot)
+        s = sigmoid(self.val)
+        return Dual(s, s * (1.0 - s) * self.dot)
 
     def relu(self):
         a = self.val
-        return _dual(0.0 if a < 0.0 else a, self.dot if a > 0.0 else 0.0)
+        return Dual(0.0 if a < 0.0 else a, self.dot if a > 0.0 else 0.0)
 
     def __repr__(self):
         return f"Dual(val={self.val:.6g}, dot={self.dot:.6g})"
-
-
-_new_dual = object.__new__
-
-
-def _dual(val, dot):
-    """A Dual made without ``__init__``'s checks: the operations' own floats need none."""
-    out = _new_dual(Dual)
-    out.val, out.dot = val, dot
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,13 +314,14 @@ def mlp_loss(theta, X, ys, sizes, eps=1e-8):
     """The chapter's network and binary cross-entropy as one function of the parameters ``theta``.
 
     ``sizes`` = [n_in, hidden..., 1]: ReLU hidden layers and one sigmoid output, like
-    ``autograd.NeuralNetwork(sizes[0], sizes[1:])``. ``theta`` lists the parameters in the order of
-    ``nn.MLP.parameters()``: W1 row by row (row j = the weights into unit j), b1, W2, b2, ... Its
-    entries must be ``Dual``s or ``Value``s (plain floats have no ``relu`` or ``log`` method).
-    The arithmetic is done in the order
-    ``autograd.Neuron`` uses (bias first), so the numbers match that network exactly.
+    ``autograd_nn.NeuralNetwork(sizes[0], sizes[1:])``. ``theta`` lists the parameters in the
+    order of ``nn.MLP.parameters()``: W1 row by row (row j = the weights into unit j), b1, W2,
+    b2, ... Its entries must be ``Dual``s or ``Value``s (plain floats have no ``relu`` or ``log``
+    method). The arithmetic is done in the order ``autograd_nn.Neuron`` uses (bias first), so
+    the numbers match that network exactly.
 
-    L = -(1/n) sum_i [y_i log(yhat_i + eps) + (1 - y_i) log(1 - yhat_i + eps)], as in ``bce_loss``.
+    L = -(1/n) sum_i [y_i log(yhat_i + eps) + (1 - y_i) log(1 - yhat_i + eps)], as in
+    ``autograd_nn.bce_loss``.
     """
     sizes = [check_number(s, "each entry of sizes", low=1, integer=True) for s in sizes]
     if len(sizes) < 2 or sizes[-1] != 1:
@@ -377,7 +364,7 @@ def mlp_loss(theta, X, ys, sizes, eps=1e-8):
 
 
 def value_gradients(model):
-    """The gradients in an ``autograd.NeuralNetwork`` after ``backward()``: [dW1, db1, dW2, ...].
+    """The gradients in an ``autograd_nn.NeuralNetwork`` after ``backward()``: [dW1, db1, dW2, ...].
 
     dW of shape (n_out, n_in) (row j = neuron j), db of shape (n_out,): the layout of
     ``nn.MLP.gradients()``, so the two engines can be compared array by array.
@@ -396,31 +383,19 @@ def value_gradients(model):
 def forward_backward_seconds(forward, backward, repeats=11):
     """Median seconds of ``out = forward()`` and of ``backward(out)`` over ``repeats`` runs.
 
-    Python's cycle collector is paused while timing (see ``autograd.gc_paused``), so its
-    occasional scans do not land in one pass or the other.
+    Timed with ``timeit``, which switches Python's cycle collector off while it times, so the
+    collector's occasional scans do not land in one pass or the other.
     """
     repeats = check_number(repeats, "repeats", low=1, integer=True)
-    t_forward, t_backward = [], []
-    with gc_paused():
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            out = forward()
-            t1 = time.perf_counter()
-            backward(out)
-            t2 = time.perf_counter()
-            t_forward.append(t1 - t0)
-            t_backward.append(t2 - t1)
+    t_forward, t_backward, outs = [], [], []
+    for _ in range(repeats):
+        t_forward.append(timeit.timeit(lambda: outs.append(forward()), number=1))
+        t_backward.append(timeit.timeit(lambda: backward(outs.pop()), number=1))
     return statistics.median(t_forward), statistics.median(t_backward)
 
 
 def _median_seconds(fn, repeats):
-    times = []
-    with gc_paused():
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(timeit.repeat(fn, number=1, repeat=repeats))
 
 
 def gradient_costs(widths, X, ys, repeats=3, seed=0):
@@ -453,103 +428,3 @@ def gradient_costs(widths, X, ys, repeats=3, seed=0):
         result["forward_mode"].append(_median_seconds(lambda: jacobian_forward(loss, theta), 1))
         result["max_difference"].append(float(np.max(np.abs(by_reverse - by_forward))))
     return {k: np.array(v) for k, v in result.items()}
-
-
-# ---------------------------------------------------------------------------------------------
-# The slider: a small graph with a ReLU kink
-# ---------------------------------------------------------------------------------------------
-
-def relu_loss(x, w=2.0, b=-1.0, t=1.0):
-    """The graph L = (relu(w x + b) - t)^2, after ``backward()``; returns the Value L.
-
-    Every Value has a label (x, w, b, t, wx, z, a, a - t, L), so the drawing names them. The
-    kink of the ReLU is at w x + b = 0, that is x = -b / w (x = 0.5 for the defaults).
-    """
-    x, w, b, t = (Value(check_number(v, name), label=name)
-                  for v, name in ((x, "x"), (w, "w"), (b, "b"), (t, "t")))
-    wx = w * x
-    z = wx + b
-    a = z.relu()
-    d = a - t
-    L = d ** 2
-    for v, name in ((wx, "wx"), (z, "z"), (a, "a"), (d, "a - t"), (L, "L")):
-        v.label = name
-    L.backward()
-    return L
-
-
-def copy_numbers(old, new):
-    """Copy data, grad and local derivatives from the graph of ``new`` into that of ``old``.
-
-    The two graphs must have the same shape (the same operations in the same order), as when the
-    same expression is built again from new input numbers. Then a drawing of ``old`` can show the
-    new numbers after ``graphdraw.update_graph``. Returns ``old``.
-    """
-    old_nodes, new_nodes = topological_order(old), topological_order(new)
-    if [v._op for v in old_nodes] != [v._op for v in new_nodes]:
-        raise ValueError(f"The two graphs differ: {len(old_nodes)} and {len(new_nodes)} nodes with "
-                         f"different operations. Build both with the same expression.")
-    for o, n in zip(old_nodes, new_nodes):
-        o.data, o.grad, o._da, o._db = n.data, n.grad, n._da, n._db
-    return old
-
-
-def kink_explorer(x=0.0, w=2.0, b=-1.0, t=1.0, x_range=(-1.0, 2.0), step=0.25):
-    """A slider for x that redraws the graph of ``relu_loss`` and the curve L(x).
-
-    Top: the computation graph with every Value's data and grad (``graphdraw``). Bottom: L as a
-    function of x (w, b, t fixed), a dot at the current x and the tangent whose slope is the
-    grad of x that backward() computed. The ReLU's kink sits at x = -b / w.
-
-    Returns ``(fig, update, controls)``; ``update(x)`` returns a dict with the root ``L`` of the
-    drawn graph, the graph's artists (``graph``) and the Line2D ``curve``, ``marker`` and
-    ``tangent``.
-    """
-    if not isinstance(x_range, (tuple, list)) or len(x_range) != 2:
-        raise TypeError(f"x_range must be a pair (low, high), got {x_range!r}.")
-    low, high = check_number(x_range[0], "x_range[0]"), check_number(x_range[1], "x_range[1]")
-    if not low < high:
-        raise ValueError(f"x_range must be (low, high) with low < high, got {x_range!r}.")
-    x = check_number(x, "x", low, high)
-    step = check_number(step, "step", low=0.0, low_open=True)
-    root = relu_loss(x, w, b, t)
-    fig, (ax_graph, ax_curve) = plt.subplots(2, 1, figsize=(11.0, 6.6),
-                                             gridspec_kw={"height_ratios": [1.25, 1.0]})
-    graph = graphdraw.draw_graph(root, ax=ax_graph, fontsize=9)
-    xs = np.linspace(low, high, 301)
-    ax_curve.plot(xs, [relu_loss(x_, w, b, t).data for x_ in xs], color="C0", lw=2,
-                  label="L(x) = (relu(w x + b) − t)²")
-    curve = ax_curve.lines[0]
-    kink = -b / w if w != 0 else None
-    if kink is not None and low <= kink <= high:
-        ax_curve.axvline(kink, color="0.6", ls=":", lw=1, label=f"kink: w x + b = 0 at x = {kink:g}")
-    tangent, = ax_curve.plot([], [], "--", color=HIGHLIGHT, lw=1.5,
-                             label="tangent, slope = grad of x")
-    marker, = ax_curve.plot([x], [root.data], "o", color=HIGHLIGHT, ms=8, zorder=3)
-    ax_curve.set_xlim(low, high)
-    top = max(curve.get_ydata().max(), 1.0)
-    ax_curve.set_ylim(-0.08 * top, 1.1 * top)
-    ax_curve.set_xlabel("input x")
-    ax_curve.set_ylabel("loss L")
-    ax_curve.legend(loc="upper left", fontsize=8)
-    ax_curve.grid(alpha=0.3)
-    art = {"L": root, "graph": graph, "curve": curve, "marker": marker, "tangent": tangent}
-
-    def update(x):
-        copy_numbers(root, relu_loss(x, w, b, t))
-        graphdraw.update_graph(graph)
-        x_node = next(v for v in topological_order(root) if v.label == "x")
-        marker.set_data([x], [root.data])
-        dx = 0.35 * (high - low) / 2
-        tangent.set_data([x - dx, x + dx], [root.data - x_node.grad * dx,
-                                            root.data + x_node.grad * dx])
-        ax_graph.set_title(f"x = {x:.2f}:   L = {root.data:.4f},   dL/dx = {x_node.grad:.4f}",
-                           fontsize=11)
-        return art
-
-    update(x)
-    fig.tight_layout()
-    controls = {"x": ipywidgets.FloatSlider(value=x, min=low, max=high, step=step,
-                                            description="x", continuous_update=False)}
-    return fig, update, controls
-

@@ -135,10 +135,10 @@ def check_network(net, X, y, loss, logits=False, h=1e-6):
 
 
 def parameter_names(net):
-    """Names aligned with ``net.parameters()``: "W1", "b1", ... for an MLP; for other networks
-    the name of each array in its layer, numbered by position ("gamma2" for a BatchNorm's scale)."""
+    """Names aligned with ``net.parameters()``: "W1", "b1", "W2", ... for an MLP; in other networks
+    each array's name in its layer, numbered by the layer's position in ``net.layers`` ("gamma2":
+    the scale of a BatchNorm that is layer 2)."""
     names = [f"{key}{l}" for l in range(1, len(net.dense) + 1) for key in ("W", "b")]
-    if len(names) == len(net.parameters()):
+    if len(names) == len(net.parameters()):  # only the Dense layers have parameters
         return names
-    return [f"{name}{i}" for i, layer in enumerate(getattr(net, "layers", []), start=1)
-            for name in getattr(layer, "params", {})] or [f"p{i}" for i in range(len(net.parameters()))]
+    return [f"{name}{i}" for i, layer in enumerate(net.layers, start=1) for name in layer.params]

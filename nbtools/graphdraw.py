@@ -1,4 +1,7 @@
-"""Draw the computation graph behind a ``Value`` with matplotlib (no graphviz needed).
+"""Draw graphs with matplotlib (no graphviz needed): a ``Value``'s computation graph, and a
+``GraphNetwork`` of neurons and edges.
+
+**The computation graph behind a Value** (``draw_graph`` / ``update_graph``).
 
 Each Value is a box with its label (if it has one), its data and its gradient; the operation that
 made it is a small circle just left of the box, with arrows from the operation's inputs. Columns
@@ -16,11 +19,19 @@ Example
 >>> c = a * b + a
 >>> c.backward()
 >>> artists = draw_graph(c)          # doctest: +SKIP
-"""
-import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch
 
+**A network of neurons** (``draw_network`` / ``update_network``): layers left to right, edges as
+arrows with their weights or gradients, neurons coloured by kind, with their outputs or deltas.
+"""
+import math
+
+import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from ._checks import check_choice
 from .autograd import Value, trace
+from .graphnet import GraphNetwork
 
 COLUMN = 2.1    # inches between columns of boxes
 OP_GAP = 0.9    # inches from an operation circle to its result's box
@@ -180,4 +191,159 @@ def update_graph(artists):
     """Refresh the data and grad printed in each box (after new values or another backward)."""
     for v, text in artists["boxes"].items():
         text.set_text(_box_text(v, artists["show_grad"]))
+    return artists
+
+
+# ---- a network of neurons (graphnet.GraphNetwork) -------------------------------------------
+
+NEURON_COLORS = {"input": "#7fc97f", "bias": "#80b1d3", "hidden": "#e6e6e6", "output": "#fb8072"}
+RADIUS, DX, DY = 0.32, 3.2, 1.5   # neuron size and spacing, in data units
+
+
+def _network_layout(net):
+    """Position of each neuron: layers left to right, each layer centred, ids top to bottom."""
+    pos = {}
+    for k, layer in enumerate(net.layers()):
+        for r, j in enumerate(layer):
+            pos[j] = (k * DX, ((len(layer) - 1) / 2 - r) * DY)
+    return pos
+
+
+def _edge_geometry(p0, p2, rad):
+    """Where an edge from the neuron at p0 to the one at p2 starts, ends, and has its label.
+
+    The edge is matplotlib's ``arc3`` curve: a quadratic Bezier through the control point c at
+    ``rad`` times the edge length sideways from the midpoint (rad = 0: a straight line). It
+    starts and ends on the two circles. A straight edge's label sits 2/3 of the way along (past
+    the crossings in the middle, near the receiving neuron the weight belongs to); an arc's label
+    sits at its top.
+    """
+    (x0, y0), (x2, y2) = p0, p2
+    c = ((x0 + x2) / 2 + rad * (y2 - y0), (y0 + y2) / 2 - rad * (x2 - x0))
+
+    def towards(p, q):  # the point RADIUS away from p in the direction of q
+        d = math.hypot(q[0] - p[0], q[1] - p[1])
+        return (p[0] + RADIUS * (q[0] - p[0]) / d, p[1] + RADIUS * (q[1] - p[1]) / d)
+
+    t = 0.66 if rad == 0 else 0.5
+    label = tuple((1 - t) ** 2 * p0[k] + 2 * t * (1 - t) * c[k] + t ** 2 * p2[k] for k in (0, 1))
+    return towards(p0, c), towards(p2, c), label
+
+
+def _edge_text(net, i, j, labels):
+    if labels == "grads":
+        return f"{net.edge_grad[(i, j)]:.3g}"
+    return "" if labels is None else f"{net.w[j][i]:.3g}"
+
+
+def _node_text(net, j, node_labels):
+    if node_labels == "values":
+        return f"a={net.a[j]:.3g}"
+    if node_labels == "deltas" and j in net.delta:  # input and bias neurons have no delta
+        return f"δ={net.delta[j]:.3g}"
+    return ""
+
+
+def _check_modes(net, labels, node_labels):
+    """Check the label choices, and that ``net`` already has the numbers they show."""
+    if labels is not None:
+        labels = check_choice(labels, "labels", {"weights", "grads"})
+    if node_labels is not None:
+        node_labels = check_choice(node_labels, "node_labels", {"values", "deltas", "ids"})
+    needs = {"values": (net.a, "net.forward(x)"), "grads": (net.edge_grad, "net.backward(target)"),
+             "deltas": (net.delta, "net.backward(target)")}
+    for name, mode in (("labels", labels), ("node_labels", node_labels)):
+        if mode in needs and not needs[mode][0]:
+            raise ValueError(
+                f'{name}="{mode}" shows numbers the network does not have yet; '
+                f"call {needs[mode][1]} first."
+            )
+    return labels, node_labels
+
+
+def draw_network(net, ax=None, labels="weights", node_labels="ids"):
+    """Draw the network: layers left to right, edges as arrows, neurons coloured by kind.
+
+    ``labels`` writes on each edge its weight (``"weights"``), its gradient dC/dw from the last
+    ``backward`` (``"grads"``) or nothing (``None``), rounded to 3 significant digits.
+    ``node_labels`` writes under each neuron its output a (``"values"``), its delta
+    (``"deltas"``), or nothing (``"ids"``: the id inside the circle only; ``None``: not even
+    that). An edge that skips layers is drawn as an arc over (or under) them. Returns a dict of
+    the artists (``neurons``, ``ids``, ``node_labels``, ``edges``, ``edge_labels``, ``legend``);
+    ``update_network(artists, net)`` rewrites the labels in place.
+
+    >>> from nbtools.graphnet import running_example
+    >>> artists = draw_network(running_example(), labels="weights")   # doctest: +SKIP
+    """
+    if not isinstance(net, GraphNetwork):
+        raise TypeError(f"net must be a GraphNetwork, got {type(net).__name__}.")
+    labels, node_labels = _check_modes(net, labels, node_labels)
+    pos = _network_layout(net)
+    skips = set(net.skip_edges())
+    xs, ys = [p[0] for p in pos.values()] or [0], [p[1] for p in pos.values()] or [0]
+    top, bottom = max(ys) + RADIUS + 0.45, min(ys) - RADIUS - 0.7   # room for arcs
+    xlim = (min(xs) - 0.6, max(xs) + 0.6)
+    ylim = (bottom - 0.2, top + 0.3) if skips else (min(ys) - 0.8, max(ys) + 0.6)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.8 * (xlim[1] - xlim[0]), 0.8 * (ylim[1] - ylim[0]) + 0.5))
+    artists = {"neurons": {}, "ids": {}, "node_labels": {}, "edges": {}, "edge_labels": {}}
+    for (i, j) in net.weights:
+        rad = 0.0
+        if (i, j) in skips:  # an arc over (or under) the layers it skips, not through them
+            (x0, y0), (x2, y2) = pos[i], pos[j]
+            mid_y = (y0 + y2) / 2
+            rad = -2 * (top - mid_y) / (x2 - x0) if mid_y >= 0 else 2 * (mid_y - bottom) / (x2 - x0)
+        start, end, label_xy = _edge_geometry(pos[i], pos[j], rad)
+        arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, lw=1.1,
+                                color="0.35", shrinkA=0, shrinkB=0, zorder=1,
+                                connectionstyle=f"arc3,rad={rad}")
+        ax.add_patch(arrow)
+        text = ax.text(*label_xy, "", fontsize=8, ha="center", va="center", zorder=3,
+                       bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
+        artists["edges"][(i, j)], artists["edge_labels"][(i, j)] = arrow, text
+    for j, (x, y) in pos.items():
+        circle = Circle((x, y), RADIUS, fc=NEURON_COLORS[net.kind(j)], ec="0.25", lw=1.2, zorder=2)
+        ax.add_patch(circle)
+        artists["neurons"][j] = circle
+        artists["ids"][j] = ax.text(x, y, "", fontsize=11, ha="center", va="center", zorder=4)
+        artists["node_labels"][j] = ax.text(
+            x, y - RADIUS - 0.08, "", fontsize=8, ha="center", va="top", zorder=4,
+            bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.8))
+    kinds = [k for k in NEURON_COLORS if any(net.kind(j) == k for j in pos)]
+    handles = [Line2D([], [], ls="", marker="o", ms=10, mfc=NEURON_COLORS[k], mec="0.25", label=k)
+               for k in kinds]
+    artists["legend"] = ax.legend(handles=handles, loc="upper center", ncol=len(handles),
+                                  bbox_to_anchor=(0.5, 0.0), frameon=False, fontsize=9)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    artists["mode"] = {"labels": labels, "node_labels": node_labels}
+    update_network(artists, net)
+    return artists
+
+
+def update_network(artists, net, labels="keep", node_labels="keep"):
+    """Rewrite the labels of a drawing from ``draw_network`` in place (for sliders); returns ``artists``.
+
+    ``labels`` and ``node_labels`` take the same values as in ``draw_network``; ``"keep"`` (the default)
+    keeps what is shown now, with fresh numbers from ``net``.
+    """
+    if set(artists.get("edge_labels", {})) != set(net.weights):
+        raise ValueError(
+            "artists do not match net: the drawing has different edges than the network; "
+            "draw the network again with draw_network(net)."
+        )
+    mode = artists["mode"]
+    labels = mode["labels"] if labels == "keep" else labels
+    node_labels = mode["node_labels"] if node_labels == "keep" else node_labels
+    labels, node_labels = _check_modes(net, labels, node_labels)
+    for (i, j), text in artists["edge_labels"].items():
+        text.set_text(_edge_text(net, i, j, labels))
+        text.set_visible(labels is not None)
+    for j, text in artists["node_labels"].items():
+        text.set_text(_node_text(net, j, node_labels))
+        text.set_visible(text.get_text() != "")
+        artists["ids"][j].set_text("" if node_labels is None else str(j))
+    mode["labels"], mode["node_labels"] = labels, node_labels
     return artists

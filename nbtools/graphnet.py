@@ -15,17 +15,18 @@ layer in reverse (``backward``), exactly the three steps of the introduction, an
 input ``z``, output ``a`` and ``delta`` stay on the network for you to look at.
 
 ``running_example()`` builds the introduction's 9-neuron network with concrete weights,
-``draw(net)`` draws any network, and ``to_matrices()`` shows that a layered network is the same
-computation written as matrices.
+``to_matrices()`` shows that a layered network is the same computation written as matrices, and
+``graphdraw.draw_network(net)`` draws any network.
+
+Longer than 400 lines for one concept: the class is most of it, and much of the class checks the
+graph a student builds (no cycles, known ids, one weight per edge) with errors that say how to fix it.
 """
 import math
 import numbers
 
 import numpy as np
-from matplotlib.lines import Line2D
-from matplotlib.patches import Circle, FancyArrowPatch
 
-from nbtools._checks import as_float_array, check_choice, check_number
+from ._checks import as_float_array, check_choice, check_number
 
 
 def sigmoid(z):
@@ -424,6 +425,19 @@ class GraphNetwork:
         return result
 
 
+def outputs_at(net, xs):
+    """The output f(x) of a one-input, one-output ``GraphNetwork`` for every x in ``xs``.
+
+    Calls ``net.forward`` once per x, so afterwards ``net.a`` holds the values of the last x.
+    """
+    if len(net.inputs) != 1 or len(net.outputs) != 1:
+        raise ValueError(
+            f"outputs_at(net, xs) needs a network with one input and one output neuron; this one "
+            f"has inputs {net.inputs} and outputs {net.outputs}. Call net.forward(x) instead."
+        )
+    return np.array([net.forward(x)[0] for x in xs])
+
+
 def running_example():
     """The introduction's 9-neuron network, with weights simple enough for hand arithmetic.
 
@@ -465,157 +479,3 @@ def non_layered_example():
     ``non_layered_example().skip_edges() == [(1, 9)]``.
     """
     return running_example().add_edge(1, 9, 1.0)
-
-
-# ---- drawing --------------------------------------------------------------------------------
-COLORS = {"input": "#7fc97f", "bias": "#80b1d3", "hidden": "#e6e6e6", "output": "#fb8072"}
-RADIUS, DX, DY = 0.32, 3.2, 1.5   # neuron size and spacing, in data units
-
-
-def _layout(net):
-    """Position of each neuron: layers left to right, each layer centred, ids top to bottom."""
-    pos = {}
-    for k, layer in enumerate(net.layers()):
-        for r, j in enumerate(layer):
-            pos[j] = (k * DX, ((len(layer) - 1) / 2 - r) * DY)
-    return pos
-
-
-def _edge_geometry(p0, p2, rad):
-    """Where an edge from the neuron at p0 to the one at p2 starts, ends, and has its label.
-
-    The edge is matplotlib's ``arc3`` curve: a quadratic Bezier through the control point c at
-    ``rad`` times the edge length sideways from the midpoint (rad = 0: a straight line). It
-    starts and ends on the two circles. A straight edge's label sits 2/3 of the way along (past
-    the crossings in the middle, near the receiving neuron the weight belongs to); an arc's label
-    sits at its top.
-    """
-    (x0, y0), (x2, y2) = p0, p2
-    c = ((x0 + x2) / 2 + rad * (y2 - y0), (y0 + y2) / 2 - rad * (x2 - x0))
-
-    def towards(p, q):  # the point RADIUS away from p in the direction of q
-        d = math.hypot(q[0] - p[0], q[1] - p[1])
-        return (p[0] + RADIUS * (q[0] - p[0]) / d, p[1] + RADIUS * (q[1] - p[1]) / d)
-
-    t = 0.66 if rad == 0 else 0.5
-    label = tuple((1 - t) ** 2 * p0[k] + 2 * t * (1 - t) * c[k] + t ** 2 * p2[k] for k in (0, 1))
-    return towards(p0, c), towards(p2, c), label
-
-
-def _edge_text(net, i, j, labels):
-    if labels == "grads":
-        return f"{net.edge_grad[(i, j)]:.3g}"
-    return "" if labels is None else f"{net.w[j][i]:.3g}"
-
-
-def _node_text(net, j, node_labels):
-    if node_labels == "values":
-        return f"a={net.a[j]:.3g}"
-    if node_labels == "deltas" and j in net.delta:  # input and bias neurons have no delta
-        return f"δ={net.delta[j]:.3g}"
-    return ""
-
-
-def _check_modes(net, labels, node_labels):
-    """Check the label choices, and that ``net`` already has the numbers they show."""
-    if labels is not None:
-        labels = check_choice(labels, "labels", {"weights", "grads"})
-    if node_labels is not None:
-        node_labels = check_choice(node_labels, "node_labels", {"values", "deltas", "ids"})
-    needs = {"values": (net.a, "net.forward(x)"), "grads": (net.edge_grad, "net.backward(target)"),
-             "deltas": (net.delta, "net.backward(target)")}
-    for name, mode in (("labels", labels), ("node_labels", node_labels)):
-        if mode in needs and not needs[mode][0]:
-            raise ValueError(
-                f'{name}="{mode}" shows numbers the network does not have yet; '
-                f"call {needs[mode][1]} first."
-            )
-    return labels, node_labels
-
-
-def draw(net, ax=None, labels="weights", node_labels="ids"):
-    """Draw the network: layers left to right, edges as arrows, neurons coloured by kind.
-
-    ``labels`` writes on each edge its weight (``"weights"``), its gradient dC/dw from the last
-    ``backward`` (``"grads"``) or nothing (``None``), rounded to 3 significant digits.
-    ``node_labels`` writes under each neuron its output a (``"values"``), its delta
-    (``"deltas"``), or nothing (``"ids"``: the id inside the circle only; ``None``: not even
-    that). An edge that skips layers is drawn as an arc over (or under) them. Returns a dict of
-    the artists (``neurons``, ``ids``, ``node_labels``, ``edges``, ``edge_labels``, ``legend``);
-    ``update(artists, net)`` rewrites the labels in place.
-
-    >>> artists = draw(running_example(), labels="weights")
-    """
-    if not isinstance(net, GraphNetwork):
-        raise TypeError(f"net must be a GraphNetwork, got {type(net).__name__}.")
-    labels, node_labels = _check_modes(net, labels, node_labels)
-    pos = _layout(net)
-    skips = set(net.skip_edges())
-    xs, ys = [p[0] for p in pos.values()] or [0], [p[1] for p in pos.values()] or [0]
-    top, bottom = max(ys) + RADIUS + 0.45, min(ys) - RADIUS - 0.7   # room for arcs
-    xlim = (min(xs) - 0.6, max(xs) + 0.6)
-    ylim = (bottom - 0.2, top + 0.3) if skips else (min(ys) - 0.8, max(ys) + 0.6)
-    if ax is None:
-        import matplotlib.pyplot as plt
-        _, ax = plt.subplots(figsize=(0.8 * (xlim[1] - xlim[0]), 0.8 * (ylim[1] - ylim[0]) + 0.5))
-    artists = {"neurons": {}, "ids": {}, "node_labels": {}, "edges": {}, "edge_labels": {}}
-    for (i, j) in net.weights:
-        rad = 0.0
-        if (i, j) in skips:  # an arc over (or under) the layers it skips, not through them
-            (x0, y0), (x2, y2) = pos[i], pos[j]
-            mid_y = (y0 + y2) / 2
-            rad = -2 * (top - mid_y) / (x2 - x0) if mid_y >= 0 else 2 * (mid_y - bottom) / (x2 - x0)
-        start, end, label_xy = _edge_geometry(pos[i], pos[j], rad)
-        arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, lw=1.1,
-                                color="0.35", shrinkA=0, shrinkB=0, zorder=1,
-                                connectionstyle=f"arc3,rad={rad}")
-        ax.add_patch(arrow)
-        text = ax.text(*label_xy, "", fontsize=8, ha="center", va="center", zorder=3,
-                       bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
-        artists["edges"][(i, j)], artists["edge_labels"][(i, j)] = arrow, text
-    for j, (x, y) in pos.items():
-        circle = Circle((x, y), RADIUS, fc=COLORS[net.kind(j)], ec="0.25", lw=1.2, zorder=2)
-        ax.add_patch(circle)
-        artists["neurons"][j] = circle
-        artists["ids"][j] = ax.text(x, y, "", fontsize=11, ha="center", va="center", zorder=4)
-        artists["node_labels"][j] = ax.text(
-            x, y - RADIUS - 0.08, "", fontsize=8, ha="center", va="top", zorder=4,
-            bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.8))
-    kinds = [k for k in COLORS if any(net.kind(j) == k for j in pos)]
-    handles = [Line2D([], [], ls="", marker="o", ms=10, mfc=COLORS[k], mec="0.25", label=k)
-               for k in kinds]
-    artists["legend"] = ax.legend(handles=handles, loc="upper center", ncol=len(handles),
-                                  bbox_to_anchor=(0.5, 0.0), frameon=False, fontsize=9)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    artists["mode"] = {"labels": labels, "node_labels": node_labels}
-    update(artists, net)
-    return artists
-
-
-def update(artists, net, labels="keep", node_labels="keep"):
-    """Rewrite the labels of a drawing from ``draw`` in place (for sliders); returns ``artists``.
-
-    ``labels`` and ``node_labels`` take the same values as in ``draw``; ``"keep"`` (the default)
-    keeps what is shown now, with fresh numbers from ``net``.
-    """
-    if set(artists.get("edge_labels", {})) != set(net.weights):
-        raise ValueError(
-            "artists do not match net: the drawing has different edges than the network; "
-            "draw the network again with draw(net)."
-        )
-    mode = artists["mode"]
-    labels = mode["labels"] if labels == "keep" else labels
-    node_labels = mode["node_labels"] if node_labels == "keep" else node_labels
-    labels, node_labels = _check_modes(net, labels, node_labels)
-    for (i, j), text in artists["edge_labels"].items():
-        text.set_text(_edge_text(net, i, j, labels))
-        text.set_visible(labels is not None)
-    for j, text in artists["node_labels"].items():
-        text.set_text(_node_text(net, j, node_labels))
-        text.set_visible(text.get_text() != "")
-        artists["ids"][j].set_text("" if node_labels is None else str(j))
-    mode["labels"], mode["node_labels"] = labels, node_labels
-    return artists

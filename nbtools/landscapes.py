@@ -2,35 +2,26 @@
 
 A neural network's loss lives in millions of dimensions, but most of what goes right or wrong
 with an optimizer already happens in two: long narrow valleys (Rosenbrock, an ill-conditioned
-quadratic), flat plateaus (Beale), several minima (Himmelblau) and saddle points (Saddle).
+quadratic), flat plateaus (Beale), several minima (Himmelblau), saddle points (Saddle), and a
+sharp minimum beside a flat one (SharpFlat).
 
 Every surface here has an exact value ``f(p)``, gradient ``grad(p)`` and Hessian ``hessian(p)``
 at a point ``p = (x, y)``, a vectorized ``f_grid(X, Y)`` for contour plots, a plotting window
-``bounds``, a default ``start`` and its known ``minima``.
+``bounds``, a default ``start`` and its known ``minima``. ``get_surface(name)`` builds one by name.
 
-Three ways to walk downhill, each returning a :class:`Trajectory`:
-
-- ``run(optimizer, surface, ...)``: any optimizer with ``step(params, grads)`` (for example
-  ``nbtools.optim.Adam``), optionally with Gaussian gradient noise to imitate mini-batches;
-- ``newton(surface, ...)``: Newton's method, which uses the curvature;
-- ``gradient_flow(surface, ...)``: the continuous path dp/dt = -grad f(p) that gradient descent
-  follows when the learning rate shrinks to zero.
-
-A walk that blows up (a NaN or infinite point, or a loss beyond ``DIVERGENCE_THRESHOLD``) stops
-early and says so: the trajectory keeps only its finite points, so plots still draw.
+The least-squares loss of a linear model on data is a surface too (``least_squares``); the walks
+downhill (gradient descent with any optimizer, Newton, gradient flow) are in ``walks``, and the
+pictures of both in ``pathplots``.
 """
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from nbtools._checks import as_float_array, check_choice, check_number, make_rng
-
-DIVERGENCE_THRESHOLD = 1e10  # |loss| above this counts as divergence
+from ._checks import as_float_array, check_choice, check_number
 
 
-def _check_point(p, name="p"):
-    """Return ``p`` as a finite float64 array of shape (2,)."""
+def check_point(p, name="p"):
+    """Return ``p`` as a finite float64 array of shape (2,), or say what is wrong with it."""
     arr = as_float_array(p, name)
     if arr.shape != (2,):
         raise ValueError(
@@ -54,17 +45,17 @@ class Surface:
 
     def f(self, p):
         """Loss f(p) at the point p = (x, y), a float."""
-        x, y = _check_point(p)
+        x, y = check_point(p)
         return float(self._f(x, y))
 
     def grad(self, p):
         """Gradient (df/dx, df/dy) at p, shape (2,)."""
-        x, y = _check_point(p)
+        x, y = check_point(p)
         return np.array(self._grad(x, y), dtype=np.float64)
 
     def hessian(self, p):
         """Hessian [[f_xx, f_xy], [f_xy, f_yy]] at p, shape (2, 2)."""
-        x, y = _check_point(p)
+        x, y = check_point(p)
         fxx, fxy, fyy = self._hess(x, y)
         return np.array([[fxx, fxy], [fxy, fyy]], dtype=np.float64)
 
@@ -301,6 +292,59 @@ class Saddle(Surface):
         return 2.0, 0.0, -2.0 + 3 * self.k * y**2
 
 
+class SharpFlat(Surface):
+    """Two wells of about the same depth in a gentle bowl: a narrow, sharp one and a wide, flat one.
+
+        f(p) = c |p|^2 - sum_k A_k exp(-|p - m_k|^2 / (2 s_k^2))
+
+    with c = 0.04, the sharp well at m_1 = (-1, 0.5) (width s_1 = 0.25) and the flat one at
+    m_2 = (0.8, -0.2) (width s_2 = 1), both of depth A = 1. Near a well's centre the curvature is
+    about A / s^2: 16 times larger in the sharp one, so gradient descent can settle there only with
+    a 16 times smaller learning rate (lr < 2 / curvature), and a small shift of the surface raises
+    its loss far more. The sharp minimum is the lower one. ``minima`` are the exact minima
+    (near the centres), found with Newton's method
+    (``walks.newton``).
+    """
+
+    name = "sharp and flat minima"
+    centers = np.array([[-1.0, 0.5], [0.8, -0.2]])
+    widths = np.array([0.25, 1.0])
+    depths = np.array([1.0, 1.0])
+    c = 0.04
+
+    def __init__(self):
+        self.bounds = ((-2.5, 3.0), (-2.0, 2.0))
+        self.start = np.array([-1.6, 1.2])
+        # 30 steps of walks.newton from each centre (a test checks that they still land here)
+        self.minima = np.array([[-0.9769554370038979, 0.4904882769069145],
+                                [0.7406379401276703, -0.1851594850293371]])
+        self.f_min = float(min(self.f(m) for m in self.minima))
+
+    def _wells(self, x, y):
+        """For each well k: its Gaussian bump A_k exp(...) and the offsets dx, dy from its centre."""
+        for (mx, my), s, a in zip(self.centers, self.widths, self.depths):
+            dx, dy = x - mx, y - my
+            yield a * np.exp(-(dx**2 + dy**2) / (2 * s**2)), dx, dy, s
+
+    def _f(self, x, y):
+        return self.c * (x**2 + y**2) - sum(g for g, _, _, _ in self._wells(x, y))
+
+    def _grad(self, x, y):
+        gx, gy = 2 * self.c * x, 2 * self.c * y
+        for g, dx, dy, s in self._wells(x, y):
+            gx, gy = gx + g * dx / s**2, gy + g * dy / s**2
+        return gx, gy
+
+    def _hess(self, x, y):
+        hxx = hyy = 2 * self.c
+        hxy = 0.0
+        for g, dx, dy, s in self._wells(x, y):
+            hxx = hxx + g * (1 - dx**2 / s**2) / s**2
+            hyy = hyy + g * (1 - dy**2 / s**2) / s**2
+            hxy = hxy - g * dx * dy / s**4
+        return hxx, hxy, hyy
+
+
 SURFACES = {cls.name: cls for cls in (Quadratic, Rosenbrock, Beale, Himmelblau, Saddle)}
 
 
@@ -310,192 +354,3 @@ def get_surface(name, **kw):
     Valid names are the keys of ``SURFACES``; keyword arguments go to the class.
     """
     return SURFACES[check_choice(name, "surface name", SURFACES)](**kw)
-
-
-@dataclass(repr=False)
-class Trajectory:
-    """The path an optimizer took.
-
-    points:      shape (n, 2), points[0] is the start; n = steps + 1 unless it diverged.
-    losses:      shape (n,), losses[t] = f(points[t]) (the exact loss, without gradient noise).
-    diverged:    True if the walk stopped early.
-    diverged_at: the step t that produced a non-finite point, a loss beyond
-                 DIVERGENCE_THRESHOLD or a singular Hessian (that point is not stored, so
-                 n = diverged_at); None if it did not diverge.
-    reason:      why it stopped early, '' otherwise.
-    times:       for ``gradient_flow``, the time of each point; None otherwise.
-    """
-
-    points: np.ndarray
-    losses: np.ndarray
-    diverged: bool = False
-    diverged_at: int = None
-    reason: str = ""
-    times: np.ndarray = None
-
-    def __repr__(self):
-        status = f"diverged at step {self.diverged_at}: {self.reason}" if self.diverged else "ok"
-        return (f"Trajectory({len(self.points)} points, final loss {self.losses[-1]:.4g}, "
-                f"{status})")
-
-
-def _check_surface(surface, need_hessian=False):
-    if isinstance(surface, str):
-        return get_surface(surface)
-    needed = ("f", "grad", "hessian") if need_hessian else ("f", "grad")
-    if not all(callable(getattr(surface, m, None)) for m in needed):
-        raise TypeError(
-            f"surface must be a surface object with {', '.join(needed)} methods (e.g. Rosenbrock()) "
-            f"or one of the names {sorted(SURFACES)}; got {type(surface).__name__}."
-        )
-    return surface
-
-
-def _start_point(surface, start):
-    p = getattr(surface, "start", None) if start is None else start
-    if p is None:
-        raise ValueError("start is None and the surface has no default start; pass start=(x, y).")
-    p = _check_point(p, "start").copy()
-    loss = surface.f(p)
-    if not abs(loss) <= DIVERGENCE_THRESHOLD:
-        raise ValueError(
-            f"start={p.tolist()} has loss {loss:.3g}, beyond the divergence threshold "
-            f"{DIVERGENCE_THRESHOLD:g}; pick a start inside the surface's bounds."
-        )
-    return p, loss
-
-
-def _blew_up(p, loss):
-    """Return why the point p (with its loss) counts as divergence, or '' if it does not."""
-    if not np.all(np.isfinite(p)):
-        return "the point became NaN or infinite"
-    if not abs(loss) <= DIVERGENCE_THRESHOLD:
-        return f"the loss exceeded {DIVERGENCE_THRESHOLD:g}"
-    return ""
-
-
-def _walk(surface, p, loss, n_steps, update, times=None):
-    """Apply ``p = update(p, t)`` n_steps times, recording points and losses until it blows up."""
-    points, losses = [p.copy()], [loss]
-    for t in range(1, n_steps + 1):
-        with np.errstate(over="ignore", invalid="ignore"):  # blow-ups are caught just below
-            p, reason = update(p, t)
-        if not reason:
-            loss = surface.f(p) if np.all(np.isfinite(p)) else np.nan
-            reason = _blew_up(p, loss)
-        if reason:
-            n = len(points)
-            return Trajectory(np.array(points), np.array(losses), True, t, reason,
-                              None if times is None else times[:n])
-        points.append(p.copy())
-        losses.append(loss)
-    return Trajectory(np.array(points), np.array(losses), times=times)
-
-
-def run(optimizer, surface, start=None, steps=100, noise=0.0, seed=0):
-    """Let ``optimizer`` walk down ``surface`` for ``steps`` steps from ``start``.
-
-    Each step computes g = grad f(p) + noise * xi, with xi ~ N(0, I) drawn from ``seed`` (noisy
-    gradients imitate mini-batches), then calls ``optimizer.step([p], [g])``, which must update
-    ``p`` in place. ``optimizer.reset()`` is called first when it exists, so one optimizer can be
-    reused. Any object with such a ``step`` works, e.g. ``nbtools.optim.SGD(lr=0.01)``.
-
-    surface may be a surface object or a name from ``SURFACES``; start defaults to
-    ``surface.start``. Returns a :class:`Trajectory` with points of shape (steps + 1, 2), or fewer
-    if the walk diverged (see ``Trajectory.diverged_at``).
-
-    >>> from nbtools.optim import SGD
-    >>> traj = run(SGD(lr=0.05), Quadratic(condition=10.0), start=(1.0, 1.0), steps=50)
-    >>> traj.points.shape, bool(traj.losses[-1] < 1e-2)
-    ((51, 2), True)
-    """
-    if isinstance(optimizer, type):
-        raise TypeError(
-            f"optimizer must be an optimizer object, got the class {optimizer.__name__} itself; "
-            f"create one first, e.g. {optimizer.__name__}(lr=0.01)."
-        )
-    if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(
-            f"optimizer must have a step(params, grads) method (e.g. nbtools.optim.SGD(lr=0.01)); "
-            f"got {type(optimizer).__name__}."
-        )
-    surface = _check_surface(surface)
-    steps = check_number(steps, "steps", low=1, integer=True)
-    noise = check_number(noise, "noise", low=0.0)
-    rng = make_rng(seed)
-    p, loss = _start_point(surface, start)
-    if callable(getattr(optimizer, "reset", None)):
-        optimizer.reset()
-
-    def update(p, t):
-        g = surface.grad(p)
-        if noise > 0:
-            g = g + noise * rng.standard_normal(2)
-        optimizer.step([p], [g])
-        return p, ""
-
-    return _walk(surface, p, loss, steps, update)
-
-
-def newton(surface, start=None, steps=20, damping=0.0):
-    """Newton's method: p <- p - (H + damping * I)^(-1) grad f(p), with H the Hessian at p.
-
-    On a quadratic it lands on the critical point in one step, whatever the conditioning; on
-    other surfaces it jumps to the nearest critical point, saddles included. ``damping`` > 0
-    blends in gradient descent (step size about 1 / damping) and keeps the step finite where H
-    is nearly singular. If H + damping * I is singular (condition number above 1e12) the walk
-    stops and the trajectory says "singular Hessian".
-
-    >>> traj = newton(Quadratic(condition=100.0), start=(2.0, 1.0), steps=1)
-    >>> bool(np.allclose(traj.points[1], 0.0))
-    True
-    """
-    surface = _check_surface(surface, need_hessian=True)
-    steps = check_number(steps, "steps", low=1, integer=True)
-    damping = check_number(damping, "damping", low=0.0)
-    p, loss = _start_point(surface, start)
-
-    def update(p, t):
-        M = surface.hessian(p) + damping * np.eye(2)
-        cond = np.linalg.cond(M)
-        if not cond < 1e12:
-            return p, f"singular Hessian (H + damping * I has condition number {cond:.3g})"
-        return p - np.linalg.solve(M, surface.grad(p)), ""
-
-    return _walk(surface, p, loss, steps, update)
-
-
-def gradient_flow(surface, start=None, t_max=10.0, dt=1e-3):
-    """Integrate the gradient flow dp/dt = -grad f(p) from t = 0 to t_max with classical RK4.
-
-    Gradient descent with learning rate lr is Euler's method for this equation with step lr, so
-    after k steps it sits near p(k * lr), and ever closer as lr -> 0. ``dt`` is shrunk slightly, if
-    needed, so that a whole number of steps ends exactly at t_max. The trajectory records every
-    step; ``times[k]`` is the time of ``points[k]``.
-
-    >>> traj = gradient_flow(Quadratic(condition=1.0), start=(1.0, 0.0), t_max=1.0)
-    >>> print(round(traj.points[-1, 0], 6), round(np.exp(-1.0), 6))   # p(t) = exp(-t) p0
-    0.367879 0.367879
-    """
-    surface = _check_surface(surface)
-    t_max = check_number(t_max, "t_max", low=0.0, low_open=True)
-    dt = check_number(dt, "dt", low=0.0, low_open=True)
-    if dt > t_max:
-        raise ValueError(f"dt must be at most t_max={t_max}, got dt={dt}; use a smaller dt.")
-    p, loss = _start_point(surface, start)
-    n = math.ceil(t_max / dt - 1e-9)
-    h = t_max / n
-
-    def update(p, t):
-        k1 = -surface.grad(p)
-        k2 = -_safe_grad(surface, p + 0.5 * h * k1)
-        k3 = -_safe_grad(surface, p + 0.5 * h * k2)
-        k4 = -_safe_grad(surface, p + h * k3)
-        return p + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4), ""
-
-    return _walk(surface, p, loss, n, update, times=np.linspace(0.0, t_max, n + 1))
-
-
-def _safe_grad(surface, p):
-    """Gradient at p, or NaNs if p is no longer finite (the walk then reports divergence)."""
-    return surface.grad(p) if np.all(np.isfinite(p)) else np.full(2, np.nan)

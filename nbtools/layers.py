@@ -26,11 +26,17 @@ from .init import get_init
 
 
 class Layer:
-    """Base class: no parameters, and forward/backward left to the subclass."""
+    """Base class: no parameters, and forward/backward left to the subclass.
+
+    Every layer is in training mode (``training`` is True) until ``eval()``; only batch
+    normalization behaves differently in the two modes, but every layer answers ``train()`` and
+    ``eval()``, as in PyTorch, so that a network can switch all of its layers at once.
+    """
 
     def __init__(self):
         self.params = {}
         self.grads = {}
+        self.training = True
 
     def __call__(self, x):
         return self.forward(x)
@@ -38,6 +44,24 @@ class Layer:
     def zero_grad(self):
         for g in self.grads.values():
             g.fill(0.0)
+
+    def train(self, mode=True):
+        """Training mode or, with ``mode=False``, evaluation mode. Returns the layer."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self):
+        """Evaluation mode, ``train(False)``. Returns the layer."""
+        return self.train(False)
+
+    def sublayers(self):
+        """The layers this one is made of (a ``blocks.Residual`` block has some); none here."""
+        return []
+
+    def output_width(self, width):
+        """How many features come out when ``width`` go in (None: not known); a ValueError if
+        this layer cannot take ``width`` features. Most layers keep the width."""
+        return width
 
     # forward tests its input cheaply (an ndarray of floats, the right shape) and calls _input
     # only when that test fails: to convert a list, or to say what was wrong.
@@ -68,8 +92,12 @@ class Dense(Layer):
         dL/dW = g^T x   (n_out, n_in),   dL/db = sum over the batch of g   (n_out,),
         dL/dx = g W     (n, n_in).
 
+    g is the layer's *delta*, dL/dz. The layer keeps its input ``x`` (backward needs it for
+    dL/dW), its output ``z`` and, after backward, ``delta`` = g, where a network can read them.
+
     The code writes the matrix product A B as ``A.dot(B)``, which is the same as ``A @ B``; for the
-    small matrices of these notebooks it runs in about half the time.
+    small matrices of these notebooks it runs in about half the time (notebook 00's network
+    trains about 10% faster).
     """
 
     def __init__(self, n_in, n_out, init="xavier_normal", seed=0):
@@ -85,20 +113,28 @@ class Dense(Layer):
             )
         self.params = {"W": W, "b": np.zeros(self.n_out)}
         self.grads = {"W": np.zeros_like(W), "b": np.zeros(self.n_out)}
-        self.x = None
+        self.x = self.z = self.delta = None
 
     def forward(self, x):
         if type(x) is not np.ndarray or x.dtype.kind != "f" or x.ndim != 2 or x.shape[1] != self.n_in:
             x = self._input(x, ("n", self.n_in))
         self.x = x
-        return x.dot(self.params["W"].T) + self.params["b"]
+        self.z = x.dot(self.params["W"].T) + self.params["b"]
+        return self.z
 
     def backward(self, grad_out):
         x = self.x
-        grad_out = self._checked_grad(grad_out, None if x is None else (len(x), self.n_out))
-        self.grads["W"] += grad_out.T.dot(x)
-        self.grads["b"] += grad_out.sum(axis=0)
-        return grad_out.dot(self.params["W"])
+        g = self._checked_grad(grad_out, None if x is None else (len(x), self.n_out))
+        self.delta = g
+        self.grads["W"] += g.T.dot(x)
+        self.grads["b"] += g.sum(axis=0)
+        return g.dot(self.params["W"])
+
+    def output_width(self, width):
+        if width is not None and width != self.n_in:
+            raise ValueError(f"{self!r} receives {width} features but expects {self.n_in}; "
+                             f"make its n_in equal the n_out of the Dense layer before it.")
+        return self.n_out
 
     def __repr__(self):
         return f"Dense({self.n_in}, {self.n_out})"
@@ -208,6 +244,21 @@ class Softmax(Layer):
         a = self.a
         grad_out = self._checked_grad(grad_out, None if a is None else a.shape)
         return a * (grad_out - (grad_out * a).sum(axis=1, keepdims=True))
+
+
+def check_layers(layers, name):
+    """``layers`` as a list of ``Layer`` objects, or a TypeError/ValueError that says what is wrong."""
+    if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
+        raise TypeError(f"{name} must be a list of layers such as [Dense(2, 8), ReLU()], got {layers!r}.")
+    if not layers:
+        raise ValueError(f"{name} must hold at least one layer, got an empty list.")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                f"{name}[{i}] must be a layer (Dense, an activation, BatchNorm, Residual, ...), got "
+                f"{layer!r}. Activations are objects too: write ReLU(), not 'relu'."
+            )
+    return list(layers)
 
 
 ACTIVATIONS = {

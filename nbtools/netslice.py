@@ -10,7 +10,7 @@ directions d1, d2 in weight space, and draw L(theta_c + a d1 + b d2) over a grid
   principal directions); ``random_directions(weights)`` two random, filter-normalized ones
   (Li et al., 2018);
 - ``NetworkSlice(net, X, y, center, d1, d2)`` is the loss on that plane as a surface over (a, b),
-  with what ``trajectories.plot`` needs to draw it; ``trajectory(path)`` projects weight snapshots
+  with what ``pathplots.plot`` needs to draw it; ``trajectory(path)`` projects weight snapshots
   onto the plane;
 - ``slice_through(net, X, y, paths)`` makes a ready-to-plot slice around training paths, and
   ``train_paths(net, X, y, optimizers)`` trains copies of one network with several optimizers, so
@@ -21,15 +21,15 @@ Example::
     history = training.fit(net, X, y, optimizer=optim.Adam(lr=0.01), snapshot_every=10,
                            progress=False)
     plane = slice_through(net, X, y, {"Adam": history.snapshots})
-    art = trajectories.plot(plane, {"Adam": plane.trajectory(history.snapshots)})
+    art = pathplots.plot(plane, {"Adam": plane.trajectory(history.snapshots)})
 """
 import copy
 
 import numpy as np
 
 from ._checks import as_float_array, check_choice, make_rng
-from .landscapes import Trajectory
 from .training import evaluate, fit
+from .walks import Trajectory
 
 
 def _weights(snapshot):
@@ -109,7 +109,7 @@ class NetworkSlice:
     net, X, y: the network and the data the loss is measured on (``training.evaluate``); the
     network's own weights are put back after every use. center: weights (list of arrays);
     d1, d2: flat directions, e.g. from ``pca_directions``. It has the ``grid``, ``bounds``,
-    ``minima``, ``name`` and ``f_min`` that ``trajectories.plot`` needs; ``trajectory(path)``
+    ``minima``, ``name`` and ``f_min`` that ``pathplots.plot`` needs; ``trajectory(path)``
     projects weight snapshots onto the plane. Each grid point is a forward pass, so grids are
     coarse (31 x 31).
     """

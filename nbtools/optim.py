@@ -1,4 +1,4 @@
-"""Optimizers and learning-rate schedules, written out so you can read every step.
+"""Optimizers, written out so you can read every step.
 
 An optimizer turns gradients into parameter updates. Each one here has the same shape as in
 PyTorch: build it with its hyperparameters, then call ``opt.step(params, grads)`` once per
@@ -10,9 +10,8 @@ Optimizers with memory (momentum's velocity, Adam's moments) keep it in the opti
 dict per array, created on the first step. ``opt.reset()`` forgets it.
 
 The update rules and default hyperparameters are the ones documented for ``torch.optim``, so what
-you learn here carries over. A schedule (``StepLR``, ``ExponentialLR``, ``CosineAnnealingLR``)
-changes ``opt.lr`` once per epoch; the functions ``step_decay``, ``exponential_decay`` and
-``cosine_annealing`` give the same numbers for plotting.
+you learn here carries over. Learning-rate schedules, which change ``opt.lr`` as training goes
+on, are in ``schedules``.
 
     >>> import numpy as np
     >>> p = np.array([1.0, -2.0])           # one point; loss 0.5 * |p|^2 has gradient p
@@ -22,31 +21,16 @@ changes ``opt.lr`` once per epoch; the functions ``step_decay``, ``exponential_d
     >>> p                                    # each step multiplies p by (1 - 0.1)
     array([ 0.729, -1.458])
 """
-import operator
-
 import numpy as np
 
-from ._checks import as_float_array, check_choice, check_number
+from ._checks import as_float_array, check_choice, check_lr, check_number
 
 
 # ---------------------------------------------------------------- checking hyperparameters
 
-def _check(value, name, hint, **limits):
-    """check_number, with a hint on how to fix the value appended to its message."""
-    try:
-        return check_number(value, name, **limits)
-    except (TypeError, ValueError) as err:
-        raise type(err)(f"{err} {hint}") from None
-
-
-def _check_lr(lr):
-    return _check(lr, "lr", "Use a small positive step size, for example lr=0.01.",
-                  low=0, low_open=True)
-
-
 def _check_fraction(value, name, hint):
     """A decay rate such as momentum or beta: a number in [0, 1)."""
-    value = _check(value, name, hint)
+    value = check_number(value, name, hint=hint)
     if not 0 <= value < 1:
         raise ValueError(f"{name} must be in [0, 1), got {value!r}. {hint}")
     return value
@@ -60,53 +44,59 @@ def _check_betas(betas):
 
 
 def _check_weight_decay(weight_decay):
-    return _check(weight_decay, "weight_decay", "Use 0 for none, or a small value such as 1e-4.",
-                  low=0)
+    return check_number(weight_decay, "weight_decay", low=0,
+                        hint="Use 0 for none, or a small value such as 1e-4.")
 
 
 def _check_eps(eps):
-    return _check(eps, "eps", "Use a tiny positive number such as 1e-8.", low=0, low_open=True)
+    return check_number(eps, "eps", low=0, low_open=True,
+                        hint="Use a tiny positive number such as 1e-8.")
 
 
 # ---------------------------------------------------------------- optimizers
 
 class Optimizer:
-    """Base class: checks the inputs of ``step`` and keeps the per-array state.
+    """Base class: keeps the per-array state and applies the update rule to every array.
 
     A subclass only writes ``update(p, g, state)``: the rule for one parameter array ``p`` with
     gradient ``g`` (same shape), where ``state`` is that array's own dict of memory.
     """
 
     def __init__(self, lr):
-        self.lr = _check_lr(lr)
+        self.lr = check_lr(lr)
         self.reset()
 
     def reset(self):
         """Forget all state (velocities, moments, step count), as if the optimizer were new."""
         self.state = None     # one dict per parameter array, made on the first step
-        self.shapes = None    # the shapes seen on the first step
+        self.shapes = None    # the shapes of the arrays of the first step
         self.t = 0            # number of steps taken
-        self._checked = None  # the (params, grads) arrays checked last; the same arrays skip the checks
 
     def step(self, params, grads):
         """Update every array in ``params`` in place, using the matching array in ``grads``.
 
         params: list of float numpy arrays, any shapes.  grads: list of arrays, same shapes.
         """
-        checked = self._checked  # a training loop passes the same arrays every step: check once
-        if checked is None or not (_same_arrays(params, checked[0]) and _same_arrays(grads, checked[1])):
-            grads = _check_params_and_grads(params, grads)
-            self._check_state(params)
-            self._checked = (tuple(params), tuple(grads)) if all(type(g) is np.ndarray for g in grads) else None
-        # lr may have been changed by a schedule since __init__; 0 is allowed (end of an annealing)
-        if not (type(self.lr) is float and 0.0 <= self.lr < float("inf")):  # cheap common case first
-            self.lr = _check(self.lr, "lr", "Set opt.lr to a small positive number, for example 0.01.", low=0)
+        grads = self._checked(params, grads)
         self.t += 1
         for p, g, state in zip(params, grads, self.state):
             self.update(p, g, state)
 
-    def _check_state(self, params):
-        """Make the per-array state on the first step; later, insist on the same shapes."""
+    def update(self, p, g, state):
+        raise NotImplementedError("each optimizer writes its own update rule")
+
+    def __repr__(self):
+        settings = ", ".join(f"{name}={value!r}" for name, value in self.settings().items())
+        return f"{type(self).__name__}({settings})"
+
+    # ---- the checks of step's input (and the state made on the first step) -----------------
+    def _checked(self, params, grads):
+        """Check the arguments of ``step`` and ``lr``; make the per-array state on the first step.
+
+        Returns the gradients as float arrays. Later steps must bring arrays of the same shapes:
+        the state belongs to the arrays of the first step.
+        """
+        grads = _check_params_and_grads(params, grads)
         shapes = [p.shape for p in params]
         if self.state is None:
             self.state = [{} for _ in params]
@@ -118,22 +108,10 @@ class Optimizer:
                 f"to the first parameters; call opt.reset() to start over, or make one optimizer "
                 f"per network."
             )
-
-    def update(self, p, g, state):
-        raise NotImplementedError("each optimizer writes its own update rule")
-
-    def __repr__(self):
-        settings = ", ".join(f"{name}={value!r}" for name, value in self.settings().items())
-        return f"{type(self).__name__}({settings})"
-
-
-def _same_arrays(arrays, last):
-    """True when the list ``arrays`` holds the very array objects of the tuple ``last``, in order.
-
-    ``last`` keeps those arrays alive, so no new array can reuse their identity.
-    """
-    return isinstance(arrays, (list, tuple)) and len(arrays) == len(last) \
-        and all(map(operator.is_, arrays, last))
+        # a schedule may have changed lr since __init__; 0 is allowed (the end of an annealing)
+        self.lr = check_number(self.lr, "lr", low=0,
+                               hint="Set opt.lr to a small positive number, for example 0.01.")
+        return grads
 
 
 def _check_params_and_grads(params, grads):
@@ -195,8 +173,8 @@ class SGD(Optimizer):
     def __init__(self, lr=0.001, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(lr)
         self.momentum = _check_fraction(momentum, "momentum", "Typical values are 0.9 or 0.99.")
-        self.dampening = _check(dampening, "dampening", "Use 0 (the default) or a value up to 1.",
-                                low=0, high=1)
+        self.dampening = check_number(dampening, "dampening", low=0, high=1,
+                                      hint="Use 0 (the default) or a value up to 1.")
         if not isinstance(nesterov, (bool, np.bool_)):
             raise TypeError(f"nesterov must be True or False, got {nesterov!r}.")
         if nesterov and (self.momentum == 0 or self.dampening != 0):
@@ -376,134 +354,3 @@ OPTIMIZERS = {
 def get_optimizer(name, **kwargs):
     """Build an optimizer by name, e.g. ``get_optimizer("adam", lr=0.01)``; see ``OPTIMIZERS``."""
     return OPTIMIZERS[check_choice(name, "optimizer name", OPTIMIZERS)](**kwargs)
-
-
-# ---------------------------------------------------------------- learning-rate schedules
-
-def _check_epochs(epoch):
-    epochs = as_float_array(epoch, "epoch")
-    if np.any(epochs < 0):
-        raise ValueError(f"epoch must be 0 or more, got {epoch!r}; epoch 0 is the start.")
-    return epochs
-
-
-def _scalar_or_array(lrs):
-    return float(lrs) if lrs.ndim == 0 else lrs
-
-
-def step_decay(base_lr, epoch, step_size, gamma=0.1):
-    """Learning rate after ``epoch`` epochs: base_lr * gamma ** floor(epoch / step_size).
-
-    ``epoch`` may be a number or an array of epochs (returns an array of the same shape).
-
-        >>> step_decay(0.1, np.arange(6), step_size=2, gamma=0.5)
-        array([0.1  , 0.1  , 0.05 , 0.05 , 0.025, 0.025])
-    """
-    base_lr = _check_lr(base_lr)
-    step_size = _check(step_size, "step_size", "Use the number of epochs between drops, e.g. 10.",
-                       low=1, integer=True)
-    gamma = _check(gamma, "gamma", "Use a factor such as 0.1 or 0.5.", low=0, low_open=True)
-    return _scalar_or_array(base_lr * gamma ** (_check_epochs(epoch) // step_size))
-
-
-def exponential_decay(base_lr, epoch, gamma):
-    """Learning rate after ``epoch`` epochs: base_lr * gamma ** epoch (number or array).
-
-        >>> exponential_decay(1.0, 3, gamma=0.5)
-        0.125
-    """
-    base_lr = _check_lr(base_lr)
-    gamma = _check(gamma, "gamma", "Use a factor such as 0.9 or 0.99.", low=0, low_open=True)
-    return _scalar_or_array(base_lr * gamma ** _check_epochs(epoch))
-
-
-def cosine_annealing(base_lr, epoch, T_max, eta_min=0.0):
-    """Learning rate after ``epoch`` epochs, half a cosine from base_lr down to eta_min at T_max:
-
-        eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2
-
-    Past T_max the cosine climbs back up (as in PyTorch). ``epoch`` may be a number or an array.
-
-        >>> cosine_annealing(1.0, np.array([0, 1, 2]), T_max=2)
-        array([1. , 0.5, 0. ])
-    """
-    base_lr = _check_lr(base_lr)
-    T_max = _check(T_max, "T_max", "Use the number of epochs to anneal over, e.g. 50.",
-                   low=1, integer=True)
-    eta_min = _check(eta_min, "eta_min", "Use 0 or a small learning rate.", low=0)
-    # clip: on some CPUs cos(pi) rounds to just below -1, which would give a tiny negative rate
-    cosine = np.clip(np.cos(np.pi * _check_epochs(epoch) / T_max), -1.0, 1.0)
-    return _scalar_or_array(eta_min + (base_lr - eta_min) * (1 + cosine) / 2)
-
-
-class _Schedule:
-    """Base class: remember the optimizer's starting lr; ``step()`` sets lr for the next epoch."""
-
-    def __init__(self, optimizer):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"optimizer must be an nbtools optimizer such as SGD(lr=0.1) or "
-                            f"Adam(), got {type(optimizer).__name__}.")
-        self.optimizer = optimizer
-        self.base_lr = optimizer.lr
-        self.epoch = 0
-
-    def step(self):
-        """Call once at the end of each epoch: sets and returns the lr for the next one."""
-        self.epoch += 1
-        self.optimizer.lr = self.lr_at(self.epoch)
-        return self.optimizer.lr
-
-    def __repr__(self):
-        settings = ", ".join(f"{name}={value!r}" for name, value in self.settings().items())
-        return f"{type(self).__name__}({settings}, base_lr={self.base_lr!r}, epoch={self.epoch})"
-
-
-class StepLR(_Schedule):
-    """Multiply lr by gamma every ``step_size`` epochs: lr = base_lr * gamma ** (epoch // step_size).
-
-        >>> opt = SGD(lr=0.1)
-        >>> schedule = StepLR(opt, step_size=2, gamma=0.5)
-        >>> [round(schedule.step(), 6) for _ in range(4)]
-        [0.1, 0.05, 0.05, 0.025]
-    """
-
-    def __init__(self, optimizer, step_size, gamma=0.1):
-        super().__init__(optimizer)
-        self.step_size, self.gamma = step_size, gamma
-        self.lr_at(0)  # checks step_size and gamma now rather than at the first step
-
-    def settings(self):
-        return dict(step_size=self.step_size, gamma=self.gamma)
-
-    def lr_at(self, epoch):
-        return step_decay(self.base_lr, epoch, self.step_size, self.gamma)
-
-
-class ExponentialLR(_Schedule):
-    """Multiply lr by gamma every epoch: lr = base_lr * gamma ** epoch."""
-
-    def __init__(self, optimizer, gamma):
-        super().__init__(optimizer)
-        self.gamma = gamma
-        self.lr_at(0)
-
-    def settings(self):
-        return dict(gamma=self.gamma)
-
-    def lr_at(self, epoch):
-        return exponential_decay(self.base_lr, epoch, self.gamma)
-
-
-class CosineAnnealingLR(_Schedule):
-    """Half a cosine from base_lr to eta_min over T_max epochs (see ``cosine_annealing``)."""
-
-    def __init__(self, optimizer, T_max, eta_min=0.0):
-        super().__init__(optimizer)
-        self.T_max, self.eta_min = T_max, eta_min
-        self.lr_at(0)
-
-    def settings(self):
-        return dict(T_max=self.T_max, eta_min=self.eta_min)
-
-    def lr_at(self, epoch):
-        return cosine_annealing(self.base_lr, epoch, self.T_max, self.eta_min)

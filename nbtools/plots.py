@@ -1,4 +1,4 @@
-"""Plots of what a classifier does: its decision boundary, its hidden units, its hidden spaces.
+"""Plots of a classifier in its input plane, and of its training: boundary, unit lines, curves.
 
 Every function here takes ``ax=None`` (a new figure is made only then), draws, and returns a dict
 of the artists it made. The matching ``update_...`` function changes those artists in place for a
@@ -9,32 +9,36 @@ network with new weights, which is what a slider calls: much faster than drawing
   for a softmax network the predicted class as a colour, paler where the network is unsure.
 - ``hidden_unit_lines``: the line w . x + b = 0 of every first-layer unit, with an arrow on
   its positive side (the chapter's Fig. 10): the pieces the boundary is assembled from.
-- ``activation_space``: the data as a hidden layer sees it, a^(l) for every point (the
-  chapter's Fig. 12); with 2 units, the output layer's straight line drawn in that space.
-- ``layer_transformation``: a square grid on the input plane, carried through each 2-unit layer.
 - ``training_curves``: loss or accuracy per epoch, train and validation.
+
+What the hidden layers do to the data (the activation space, the plane bent layer by layer) is
+drawn by ``nbtools.layerplots``, with the shared steps defined here: ``axes_or_new``,
+``check_net``, ``class_colors``, ``scatter_points``, ``output_surface``, ``line_in_view``,
+``quiet``. The other drawing modules (``gradplots``, ``pathplots``) use ``axes_or_new`` too.
 
 Example::
 
-    >>> import matplotlib.pyplot as plt
     >>> from nbtools import data, nn, plots
     >>> X, y = data.moons(seed=0)
     >>> net = nn.MLP([2, 8, 1], seed=0)
     >>> artists = plots.decision_boundary(net, X, y)
-    >>> plots.update_decision_boundary(artists, net)    # after training, say
+    >>> artists = plots.update_decision_boundary(artists, net)    # after training, say
+    >>> artists["image"].get_array().shape                         # P(y = 1) on a 150 x 150 grid
+    (150, 150)
 """
 import functools
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.collections import LineCollection
+from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 
-from ._checks import as_float_array, as_labels, axes_or_new, check_number
+from ._checks import as_float_array, as_points, check_number
 from .data import grid
+from .nn import Sequential
 
 
-def _quiet(draw):
+def quiet(draw):
     """A network whose weights blew up (NaN or inf) still gets drawn, blank, without numpy warnings."""
     @functools.wraps(draw)
     def quietly(*args, **kwargs):
@@ -54,6 +58,16 @@ UNIT_COLORS = ("#ff7f0e", "#2ca02c", "#9467bd", "#e377c2", "#8c564b", "#17becf",
 # ---------------------------------------------------------------------------------------------
 
 
+def axes_or_new(ax, figsize):
+    """``ax`` when it is a matplotlib Axes; a new figure of ``figsize`` inches when it is None."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (such as one from fig, ax = plt.subplots()) "
+                        f"or None for a new figure, got {type(ax).__name__}.")
+    return ax
+
+
 def _check_extent(extent):
     """A view (xmin, xmax, ymin, ymax) of finite numbers with min < max, as a float array (4,)."""
     extent = as_float_array(extent, "extent", ndim=1)
@@ -70,35 +84,28 @@ def _check_history(history):
     return history
 
 
-def _check_net(net, n_inputs=None):
-    """The network must look like an ``nn.MLP``; with ``n_inputs``, take that many inputs."""
-    if not all(hasattr(net, name) for name in ("forward", "sizes", "dense", "activations")):
-        raise TypeError(f"net must be an nbtools.nn.MLP (with forward, sizes, dense), got "
-                        f"{type(net).__name__}. Build one with nn.MLP([2, 8, 1]).")
+def check_net(net, n_inputs=None):
+    """The network must be an ``nn.Sequential`` (an MLP is one); with ``n_inputs``, take that many inputs."""
+    if not isinstance(net, Sequential):
+        raise TypeError(f"net must be an nbtools.nn.MLP or nn.Sequential, got {type(net).__name__}. "
+                        f"Build one with nn.MLP([2, 8, 1]).")
     if n_inputs is not None and net.sizes[0] != n_inputs:
         raise ValueError(f"net must take {n_inputs} inputs to be drawn in the plane, got sizes "
                          f"{net.sizes}. Use a network with sizes[0] = {n_inputs}.")
     return net
 
 
-def _check_points(X, y, name_X="X", name_y="y"):
-    """X (n, 2) points in the plane and y (n,) their integer labels."""
-    X = as_float_array(X, name_X, ndim=2)
-    if X.shape[1] != 2:
-        raise ValueError(f"{name_X} must have shape (n, 2), points in the plane, got {X.shape}.")
-    return X, as_labels(y, name_y, n=len(X))
-
-
-def _colors(y):
+def class_colors(y):
+    """The colour of each point's class, one of ``POINT_COLORS``, for integer labels ``y``."""
     return [POINT_COLORS[c % len(POINT_COLORS)] for c in y]
 
 
-def _scatter(ax, X, y, validation=False):
+def scatter_points(ax, X, y, validation=False):
     """Training points: filled circles; validation points: hollow squares; colour = class."""
     if validation:
         return ax.scatter(X[:, 0], X[:, 1], facecolors="none", marker="s", s=24, zorder=3,
-                          edgecolors=_colors(y), linewidths=1.2, label="validation")
-    return ax.scatter(X[:, 0], X[:, 1], c=_colors(y), s=18, edgecolors="k", linewidths=0.5,
+                          edgecolors=class_colors(y), linewidths=1.2, label="validation")
+    return ax.scatter(X[:, 0], X[:, 1], c=class_colors(y), s=18, edgecolors="k", linewidths=0.5,
                       zorder=3, label="train")
 
 
@@ -106,12 +113,12 @@ def _set_points(scatter, X, y, validation=False):
     """Move a scatter's points to X and recolour them by y (for a new data set)."""
     scatter.set_offsets(X)
     if validation:
-        scatter.set_edgecolors(_colors(y))
+        scatter.set_edgecolors(class_colors(y))
     else:
-        scatter.set_facecolors(_colors(y))
+        scatter.set_facecolors(class_colors(y))
 
 
-def _surface(out, shape):
+def output_surface(out, shape):
     """What an image shows for network outputs ``out`` (m, k) on a grid of ``shape``.
 
     One sigmoid output: P(y = 1), shape ``shape``. Softmax: an RGB image (shape + (3,)), the colour
@@ -129,7 +136,7 @@ def _surface(out, shape):
     return np.clip(rgb, 0, 1), cls, np.arange(k - 1) + 0.5
 
 
-def _line_in_view(w, b, limits):
+def line_in_view(w, b, limits):
     """Two end points of the line w . x + b = 0 crossing the view, and the arrow at its middle.
 
     w (2,), b a number, limits (xmin, xmax, ymin, ymax). The middle is the point of the line
@@ -148,26 +155,6 @@ def _line_in_view(w, b, limits):
     along = np.array([-unit[1], unit[0]]) * 2 * size
     ends = np.array([middle - along, middle + along])
     return ends[:, 0], ends[:, 1], middle, 0.12 * size * unit
-
-
-@_quiet
-def _forward_from(net, a, layer):
-    """Run layers layer+1 .. L of ``net`` on activations ``a`` of layer ``layer``; the output."""
-    for dense, act in zip(net.dense[layer:], net.activations[layer:]):
-        a = act.forward(dense.forward(a))
-    return a
-
-
-def _layer_index(net, layer, name="layer"):
-    """A layer number 0..L-1 (0 = the input, L-1 = the penultimate); negative counts from L."""
-    L = len(net.sizes) - 1
-    layer = check_number(layer, name, integer=True)
-    index = layer + L + 1 if layer < 0 else layer
-    if not 0 <= index <= L - 1:
-        raise ValueError(f"{name} must name the input or a hidden layer: 0..{L - 1} or "
-                         f"-{L + 1}..-2 for this network of sizes {net.sizes}, got {layer}. "
-                         f"The default -2 is the penultimate layer.")
-    return index
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,13 +176,13 @@ def decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, levels=(0.1, 0
     Returns {"ax", "image", "contours", "train", "val", "grid", "levels"}; the image data is the
     probability on the grid, row i, column j at (xx[i, j], yy[i, j]) with ``grid = (xx, yy, points)``.
     """
-    net = _check_net(net, n_inputs=2)
+    net = check_net(net, n_inputs=2)
     if net.output not in ("sigmoid", "softmax"):
         raise ValueError(f"decision_boundary needs a classifier (sigmoid or softmax output), got "
                          f"output={net.output!r}. Build the network with output='sigmoid'.")
-    X, y = _check_points(X, y)
+    X, y = as_points(X, y)
     if X_val is not None:
-        X_val, y_val = _check_points(X_val, y_val, "X_val", "y_val")
+        X_val, y_val = as_points(X_val, y_val, "X_val", "y_val")
     levels = tuple(check_number(v, f"levels[{i}]", low=0, high=1) for i, v in enumerate(levels))
     ax = axes_or_new(ax, (4.5, 4))
     if extent is None:
@@ -206,9 +193,9 @@ def decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, levels=(0.1, 0
     art = {"ax": ax, "grid": (xx, yy, points), "levels": levels, "contours": None, "val": None}
     art["image"] = ax.imshow(np.zeros(xx.shape), origin="lower", extent=limits, aspect="auto",
                              vmin=-0.6, vmax=1.6, cmap=BINARY_CMAP, interpolation="bilinear")
-    art["train"] = _scatter(ax, X, y)
+    art["train"] = scatter_points(ax, X, y)
     if X_val is not None:
-        art["val"] = _scatter(ax, X_val, y_val, validation=True)
+        art["val"] = scatter_points(ax, X_val, y_val, validation=True)
         ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
     ax.set_xlim(limits[:2])
     ax.set_ylim(limits[2:])
@@ -217,19 +204,19 @@ def decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, levels=(0.1, 0
     return update_decision_boundary(art, net)
 
 
-@_quiet
+@quiet
 def update_decision_boundary(art, net, X=None, y=None, X_val=None, y_val=None):
     """Recompute the image and contours of ``decision_boundary`` for ``net``; returns ``art``.
 
     Pass X, y (and X_val, y_val) to also move the points to a new data set (the grid stays).
     """
-    net = _check_net(net, n_inputs=2)
+    net = check_net(net, n_inputs=2)
     if X is not None:
-        _set_points(art["train"], *_check_points(X, y))
+        _set_points(art["train"], *as_points(X, y))
     if X_val is not None and art["val"] is not None:
-        _set_points(art["val"], *_check_points(X_val, y_val, "X_val", "y_val"), validation=True)
+        _set_points(art["val"], *as_points(X_val, y_val, "X_val", "y_val"), validation=True)
     xx, yy, points = art["grid"]
-    image, values, borders = _surface(net.forward(points), xx.shape)
+    image, values, borders = output_surface(net.forward(points), xx.shape)
     art["image"].set_data(image)
     if art["contours"] is not None:
         art["contours"].remove()
@@ -262,7 +249,7 @@ def hidden_unit_lines(net, ax=None, extent=(-2.5, 2.5, -2.5, 2.5), units=None):
 
     Returns {"ax", "lines": [Line2D per unit], "arrows": Quiver, "units"}.
     """
-    net = _check_net(net, n_inputs=2)
+    net = check_net(net, n_inputs=2)
     n_hidden = net.sizes[1]
     units = list(range(n_hidden)) if units is None else list(units)
     for j in units:
@@ -287,7 +274,7 @@ def hidden_unit_lines(net, ax=None, extent=(-2.5, 2.5, -2.5, 2.5), units=None):
 
 def update_hidden_unit_lines(art, net):
     """Move the lines and arrows to the first-layer weights of ``net``; returns ``art``."""
-    net = _check_net(net, n_inputs=2)
+    net = check_net(net, n_inputs=2)
     if max(art["units"], default=-1) >= net.sizes[1]:
         raise ValueError(f"the lines were drawn for units {art['units']}, but net's first layer has "
                          f"only {net.sizes[1]} units (sizes {net.sizes}); draw them again with "
@@ -296,229 +283,13 @@ def update_hidden_unit_lines(art, net):
     limits = (*art["ax"].get_xlim(), *art["ax"].get_ylim())
     middles, arrows = [], []
     for line, j in zip(art["lines"], art["units"]):
-        xs, ys, middle, arrow = _line_in_view(W[j], b[j], limits)
+        xs, ys, middle, arrow = line_in_view(W[j], b[j], limits)
         line.set_data(xs, ys)
         middles.append(middle)
         arrows.append(arrow)
     art["arrows"].set_offsets(np.nan_to_num(np.array(middles).reshape(-1, 2)))
     arrows = np.array(arrows).reshape(-1, 2)
     art["arrows"].set_UVC(arrows[:, 0], arrows[:, 1])
-    return art
-
-
-# ---------------------------------------------------------------------------------------------
-# Activation space: the data as a hidden layer sees it
-# ---------------------------------------------------------------------------------------------
-
-def activation_space(net, X, y, layer=-2, ax=None, X_val=None, y_val=None, resolution=60):
-    """Scatter the data as layer ``layer`` sees it: each point x drawn at its activation a^(l)(x).
-
-    ``layer``: 0 is the input, 1 the first hidden layer, ..., -2 (default) the penultimate layer,
-    the one the output layer reads. With 2 units the points are drawn at (a_0, a_1); the background
-    shows what the rest of the network outputs there, and for the penultimate layer of a binary
-    network the output unit's line w . a + b = 0 (its decision boundary, a straight line). With
-    more units the points are projected on their first two principal components (PCA), and a note
-    says how much of the spread that shows; with 1 unit they lie on a line.
-
-    Returns {"ax", "train", "val", "image", "line", "note", "layer", "limits"}; the points are
-    drawn at ``art["train"].get_offsets()``, shape (n, 2).
-    """
-    net = _check_net(net)
-    layer = _layer_index(net, layer)
-    X, y = as_float_array(X, "X", ndim=2), as_labels(y, "y", n=len(X))
-    ax = axes_or_new(ax, (4.5, 4))
-    art = {"ax": ax, "layer": layer, "limits": None, "X": X, "X_val": None}
-    art["image"] = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(0, 1, 0, 1), aspect="auto",
-                             vmin=-0.6, vmax=1.6, cmap=BINARY_CMAP, interpolation="bilinear",
-                             visible=False)
-    art["line"], = ax.plot([], [], color="k", lw=2.5, zorder=2.5, label="output unit's line")
-    art["train"] = ax.scatter(np.zeros(len(X)), np.zeros(len(X)), c=_colors(y), s=18,
-                              edgecolors="k", linewidths=0.5, zorder=3)
-    art["val"] = None
-    if X_val is not None:
-        art["X_val"] = as_float_array(X_val, "X_val", ndim=2)
-        y_val = as_labels(y_val, "y_val", n=len(art["X_val"]))
-        art["val"] = ax.scatter(np.zeros(len(y_val)), np.zeros(len(y_val)), facecolors="none",
-                                marker="s", s=24, edgecolors=_colors(y_val), linewidths=1.2, zorder=3)
-    art["note"] = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=8,
-                          bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"), zorder=4)
-    return update_activation_space(art, net)
-
-
-def _projection(H):
-    """How to draw the rows of H (n, units) in a plane: (mean (units,), basis (units, 2), note).
-
-    A row h is drawn at (h - mean) @ basis. Two units: h itself. One unit: (h, 0). More: a PCA,
-    the two directions of largest spread of the centred rows (eigenvectors of their covariance,
-    each signed so that its largest entry is positive, so the picture does not flip between frames).
-    """
-    units = H.shape[1]
-    if units == 2:
-        return np.zeros(2), np.eye(2), ""
-    if units == 1:
-        return np.zeros(1), np.array([[1.0, 0.0]]), "1 unit: the points lie on a line"
-    mean = H.mean(axis=0)
-    variance, vectors = np.linalg.eigh(np.cov(H - mean, rowvar=False))   # ascending order
-    basis = vectors[:, ::-1][:, :2]
-    basis = basis * np.sign(basis[np.abs(basis).argmax(axis=0), [0, 1]])
-    shown = variance[::-1][:2].sum() / max(variance.sum(), 1e-300)
-    return mean, basis, f"PCA of {units} units: {100 * shown:.0f}% of the spread shown"
-
-
-BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}   # the range of a hidden unit's output
-
-
-def _nice_limits(coords, old):
-    """Axis limits around coords (n, 2), kept from ``old`` while the points still fill them well."""
-    finite = coords[np.all(np.isfinite(coords), axis=1)]
-    if not len(finite):
-        return old or (-1.0, 1.0, -1.0, 1.0)
-    low, high = finite.min(axis=0), finite.max(axis=0)
-    pad = 0.1 * np.maximum(high - low, 1e-3)
-    new = (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1])
-    if old is not None:
-        inside = old[0] <= new[0] and new[1] <= old[1] and old[2] <= new[2] and new[3] <= old[3]
-        filled = min((new[1] - new[0]) / (old[1] - old[0]), (new[3] - new[2]) / (old[3] - old[2]))
-        if inside and filled > 0.6:
-            return old
-    return new
-
-
-@_quiet
-def update_activation_space(art, net, X=None, y=None, X_val=None, y_val=None):
-    """Redraw ``activation_space`` for the current weights of ``net``; returns ``art``.
-
-    Pass X, y (and X_val, y_val) to show a new data set. ``art["layer"]`` may be changed first.
-    """
-    net = _check_net(net)
-    if X is not None:
-        art["X"], y = as_float_array(X, "X", ndim=2), as_labels(y, "y", n=len(X))
-        art["train"].set_facecolors(_colors(y))
-    if X_val is not None and art["val"] is not None:
-        art["X_val"] = as_float_array(X_val, "X_val", ndim=2)
-        art["val"].set_edgecolors(_colors(as_labels(y_val, "y_val", n=len(art["X_val"]))))
-    ax, layer = art["ax"], _layer_index(net, art["layer"])
-    net.forward(art["X"])
-    H = net.a[layer].copy()
-    mean, basis, note = _projection(H)
-    coords = (H - mean) @ basis
-    art["train"].set_offsets(coords)
-    all_coords = coords
-    if art["val"] is not None:   # the same projection as the training points
-        net.forward(art["X_val"])
-        coords_val = (net.a[layer] - mean) @ basis
-        art["val"].set_offsets(coords_val)
-        all_coords = np.vstack([coords, coords_val])
-    bounded = BOUNDED.get(net.hidden) if 0 < layer and H.shape[1] == 2 else None
-    if bounded:   # sigmoid or tanh units: show their whole range, the same view for any weights
-        limits = (bounded[0] - 0.1, bounded[1] + 0.1) * 2
-    else:
-        limits = _nice_limits(all_coords, art["limits"])
-    art["limits"] = limits
-    ax.set_xlim(limits[:2])
-    ax.set_ylim(limits[2:])
-    art["note"].set_text(note)
-    art["note"].set_visible(bool(note))
-    two_d = H.shape[1] == 2
-    name = "input" if layer == 0 else f"layer {layer}"
-    a = f"$a^{{({layer})}}$"
-    ax.set_xlabel(f"$a^{{({layer})}}_0$ ({name}, unit 0)" if two_d else f"first direction of {a}")
-    ax.set_ylabel(f"$a^{{({layer})}}_1$ ({name}, unit 1)" if two_d else f"second direction of {a}")
-    art["image"].set_visible(two_d)
-    art["line"].set_visible(False)
-    if two_d:
-        xx, yy, points = grid(np.reshape(limits, (2, 2)).T, 50, 0.0)
-        image = _surface(_forward_from(net, points, layer), xx.shape)[0]
-        art["image"].set_data(image)
-        art["image"].set_extent(limits)
-        if layer == len(net.sizes) - 2 and net.sizes[-1] == 1 and net.output == "sigmoid":
-            W, b = net.dense[-1].params["W"][0], net.dense[-1].params["b"][0]
-            xs, ys = _line_in_view(W, b, limits)[:2]
-            art["line"].set_data(xs, ys)
-            art["line"].set_visible(True)
-    return art
-
-
-# ---------------------------------------------------------------------------------------------
-# The layer-by-layer transformation of the input plane
-# ---------------------------------------------------------------------------------------------
-
-def layer_transformation(net, X, y, ax=None, layers=None, n_lines=11, points_per_line=50,
-                         margin=0.5):
-    """A square grid on the input plane and the data, carried through each 2-unit layer.
-
-    Panel 0 is the input plane: ``n_lines`` vertical and ``n_lines`` horizontal lines over the
-    data's extent (widened by ``margin``), each sampled at ``points_per_line`` points. Each
-    following panel shows where layer l sends every one of those points, a^(l)(x): straight lines
-    bend and fold, and the classes are pulled apart. ``layers``: hidden layers to show, each with
-    exactly 2 units (default: all such layers). In the last panel, when it is the penultimate
-    layer of a binary network, the output unit's line is drawn too.
-    ``ax``: a list of axes, one per panel (1 + len(layers)), or None for a new row of panels.
-
-    Returns {"axes", "layers", "grid_points" (2 * n_lines * points_per_line, 2), "panels"}, where
-    panels[i] = {"ax", "layer", "lines": LineCollection, "train": PathCollection, "line"}.
-    """
-    net = _check_net(net, n_inputs=2)
-    X, y = _check_points(X, y)
-    n_lines = check_number(n_lines, "n_lines", low=2, integer=True)
-    points_per_line = check_number(points_per_line, "points_per_line", low=2, integer=True)
-    if layers is None:
-        layers = [l for l in range(1, len(net.sizes) - 1) if net.sizes[l] == 2]
-    layers = [_layer_index(net, l, "layers[...]") for l in layers]
-    for l in layers:
-        if net.sizes[l] != 2:
-            raise ValueError(f"layers must name layers with 2 units (drawable in a plane); layer {l} "
-                             f"has {net.sizes[l]} in this network of sizes {net.sizes}.")
-    if not layers:
-        raise ValueError(f"this network (sizes {net.sizes}) has no hidden layer with 2 units to draw. "
-                         f"Use one such as nn.MLP([2, 4, 2, 1]).")
-    panels = [0] + layers
-    if ax is None:
-        _, ax = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.4))
-    axes = list(np.ravel(ax))
-    if len(axes) != len(panels):
-        raise ValueError(f"ax must hold one axes per panel: {len(panels)} (the input and layers "
-                         f"{layers}), got {len(axes)}. Pass ax=None to make them.")
-    xx, yy, _ = grid(X, n_lines, margin)
-    t = np.linspace(0, 1, points_per_line)
-    lows, highs = (xx.min(), yy.min()), (xx.max(), yy.max())
-    vertical = [np.column_stack([np.full_like(t, x1), lows[1] + t * (highs[1] - lows[1])]) for x1 in xx[0]]
-    horizontal = [np.column_stack([lows[0] + t * (highs[0] - lows[0]), np.full_like(t, x2)])
-                  for x2 in yy[:, 0]]
-    grid_points = np.vstack(vertical + horizontal)
-    colors = ["#7f7f7f"] * n_lines + ["#e3a857"] * n_lines
-    art = {"axes": axes, "layers": panels, "grid_points": grid_points, "X": X, "panels": [],
-           "shape": (2 * n_lines, points_per_line, 2)}
-    for a, l in zip(axes, panels):
-        panel = {"ax": a, "layer": l, "limits": None}
-        panel["lines"] = a.add_collection(LineCollection([], colors=colors, linewidths=0.8, zorder=1))
-        panel["train"] = _scatter(a, X, y)
-        panel["line"], = a.plot([], [], color="k", lw=2.5, zorder=2.5)
-        a.set_title("input plane $x$" if l == 0 else f"layer {l}: $a^{{({l})}}$", fontsize=10)
-        art["panels"].append(panel)
-    return update_layer_transformation(art, net)
-
-
-@_quiet
-def update_layer_transformation(art, net):
-    """Carry the grid and the data through ``net`` again (new weights); returns ``art``."""
-    net = _check_net(net, n_inputs=2)
-    net.forward(art["grid_points"])
-    grid_a = [a.copy() for a in net.a]
-    net.forward(art["X"])
-    L = len(net.sizes) - 1
-    for panel in art["panels"]:
-        l, ax = panel["layer"], panel["ax"]
-        panel["lines"].set_segments(list(grid_a[l].reshape(art["shape"])))
-        panel["train"].set_offsets(net.a[l])
-        panel["limits"] = limits = _nice_limits(np.vstack([grid_a[l], net.a[l]]), panel["limits"])
-        ax.set_xlim(limits[:2])
-        ax.set_ylim(limits[2:])
-        panel["line"].set_visible(False)
-        if l == L - 1 and l > 0 and net.sizes[-1] == 1 and net.output == "sigmoid":
-            W, b = net.dense[-1].params["W"][0], net.dense[-1].params["b"][0]
-            panel["line"].set_data(*_line_in_view(W, b, limits)[:2])
-            panel["line"].set_visible(True)
     return art
 
 

@@ -9,6 +9,10 @@ need. Each step on a mini-batch (X_b, y_b) is
     net.backward(loss.backward()) # backward
     optimizer.step(net.parameters(), net.gradients())   # step
 
+With a sigmoid or softmax output and the matching cross-entropy, ``fit`` takes the stable form
+of the same step (``uses_logits``): the loss of the logits z^(L) = ``net.z[-1]``, whose gradient
+dL/dz^(L) goes in with ``net.backward(grad, wrt="z")``.
+
 ``fit`` returns a ``History``: loss and accuracy per epoch (train and validation), the loss and
 per-layer gradient norms of every step, and parameter snapshots when asked. Training that diverges
 (a non-finite loss, or one that explodes far above where it started) stops with a warning and is
@@ -23,7 +27,8 @@ import numpy as np
 
 from ._checks import as_float_array, as_labels, check_number, make_rng
 from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, get_loss
-from .blocks import BatchNorm, walk
+from .blocks import BatchNorm
+from .nn import walk
 from .optim import get_optimizer
 
 
@@ -82,8 +87,9 @@ def loss_for(net, loss=None):
     return loss
 
 
-def _fused(net, loss):
-    """True when the loss can be computed from logits z^(L): the stable, fused form."""
+def uses_logits(net, loss):
+    """True when ``loss`` is computed from the logits z^(L) of ``net``: the stable, fused form of a
+    sigmoid or softmax output with its cross-entropy (``loss(net.z[-1], y, logits=True)``)."""
     return (net.output == "sigmoid" and isinstance(loss, BinaryCrossEntropy)) or (
         net.output == "softmax" and isinstance(loss, SoftmaxCrossEntropy)
     )
@@ -98,8 +104,8 @@ def evaluate(net, X, y, loss=None):
 
 def _score(net, out, T, loss):
     """(loss, accuracy) from the outputs of the last forward pass and targets T in the loss's format."""
-    fused = _fused(net, loss)
-    value = float(loss.value_and_grad(net.z[-1] if fused else out, T, fused)[0])
+    logits = uses_logits(net, loss)
+    value = float(loss.value_and_grad(net.z[-1] if logits else out, T, logits)[0])
     if net.output == "softmax":
         return value, np.count_nonzero(out.argmax(axis=1) == T.argmax(axis=1)) / len(out)
     if net.output == "sigmoid" and out.shape[1] == 1:
@@ -162,8 +168,7 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     T = loss.targets(y, net.forward(X))
     if validation is not None:
         validation = _check_validation(net, loss, validation)
-    rng, fused = make_rng(seed), _fused(net, loss)
-    wrt = "z" if fused else "a"
+    rng, logits = make_rng(seed), uses_logits(net, loss)
     hist = History()
     norms = []
     _record_epoch(hist, net, X, T, loss, validation)
@@ -177,20 +182,13 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
 
     params, grads = net.parameters(), net.gradients()  # the same arrays all along, updated in place
     weight_grads = [layer.grads["W"] for layer in net.dense]  # for the per-layer gradient norms
-    full = batch_size == n
     for epoch in range(1, epochs + 1):
-        if not full:  # shuffle once per epoch; the batches are then consecutive slices
-            order = rng.permutation(n)
-            X_shuffled, T_shuffled = X.take(order, axis=0), T.take(order, axis=0)
-        for i in range(0, n, batch_size):
-            if full:  # the whole set, in order: the evaluation just made is this step's forward pass
-                Tb, out = T, net.a[-1] if net.a and net.a[0] is X else net._forward(X)
-            else:
-                Tb, out = T_shuffled[i:i + batch_size], net._forward(X_shuffled[i:i + batch_size])
-            value, grad = loss.value_and_grad(net.z[-1] if fused else out, Tb, fused)
-            net.zero_grad()
-            net._backward(grad, wrt)
-            optimizer.step(params, grads)
+        for X_b, T_b in _batches(X, T, batch_size, rng):
+            out = net.forward(X_b)                                                   # forward
+            value, grad = loss.value_and_grad(net.z[-1] if logits else out, T_b, logits)  # loss
+            net.zero_grad()                                                          # zero gradients
+            net.backward(grad, wrt="z" if logits else "a")                           # backward
+            optimizer.step(params, grads)                                            # step
             step += 1
             value = float(value)
             hist.step_loss.append(value)
@@ -226,6 +224,19 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     if hist.diverged:
         warnings.warn(f"Training diverged: {hist.message}.", DivergenceWarning, stacklevel=2)
     return hist
+
+
+def _batches(X, T, batch_size, rng):
+    """The mini-batches (X_b, T_b) of one epoch: consecutive slices of a fresh shuffle of the data,
+    or the whole set in order when ``batch_size`` is all of it (full batch, no shuffle)."""
+    n = len(X)
+    if batch_size == n:
+        yield X, T
+        return
+    order = rng.permutation(n)
+    X, T = X[order], T[order]
+    for i in range(0, n, batch_size):
+        yield X[i:i + batch_size], T[i:i + batch_size]
 
 
 def _diverged(hist, value, limit, epoch, step=None):
@@ -276,11 +287,11 @@ def _check_schedule(schedule, optimizer):
         return
     if not callable(getattr(schedule, "step", None)):
         raise TypeError(f"schedule must be a learning-rate schedule with a step() method, such as "
-                        f"optim.StepLR(opt, step_size=10), got {schedule!r}.")
+                        f"schedules.StepLR(opt, step_size=10), got {schedule!r}.")
     if getattr(schedule, "optimizer", optimizer) is not optimizer:
         raise ValueError("schedule changes the lr of a different optimizer than the one fit uses; "
                          "make the optimizer first and pass it to both: opt = optim.SGD(lr=0.1), "
-                         "fit(..., optimizer=opt, schedule=optim.StepLR(opt, step_size=10)).")
+                         "fit(..., optimizer=opt, schedule=schedules.StepLR(opt, step_size=10)).")
 
 
 def _check_batchnorm_batches(net, n, batch_size):
@@ -288,7 +299,7 @@ def _check_batchnorm_batches(net, n, batch_size):
     last = n % batch_size or batch_size  # the size of the last batch
     if min(batch_size, last) >= 2:
         return
-    layers = walk(getattr(net, "layers", []))
+    layers = walk(net.layers)
     if not any(isinstance(layer, BatchNorm) and layer.training for layer in layers):
         return
     if n == 1:
@@ -304,10 +315,10 @@ def _check_batchnorm_batches(net, n, batch_size):
 def _record_epoch(hist, net, X, T, loss, validation):
     if validation:
         X_val, T_val = validation
-        value, acc = _score(net, net._forward(X_val), T_val, loss)
+        value, acc = _score(net, net.forward(X_val), T_val, loss)
         hist.val_loss.append(value)
         hist.val_acc.append(acc)
-    value, acc = _score(net, net._forward(X), T, loss)  # last, so net.a holds the training set's pass
+    value, acc = _score(net, net.forward(X), T, loss)  # last, so net.a holds the training set's pass
     hist.train_loss.append(value)
     hist.train_acc.append(acc)
 

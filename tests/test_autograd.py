@@ -1,4 +1,5 @@
-"""Tests of nbtools.autograd: every gradient against central finite differences.
+"""Tests of nbtools.autograd (the Value engine) and nbtools.autograd_nn (the chapter's network on
+it): every gradient against central finite differences.
 
 Expected values come from outside the engine: finite differences of the forward pass, the math
 module, numpy, or arithmetic done by hand in the test.
@@ -9,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from nbtools.autograd import (Layer, NeuralNetwork, Neuron, Value, bce_loss, gc_paused,
-                              topological_order, trace, train, zero_grad)
+from nbtools.autograd import Value, topological_order, trace, zero_grad
+from nbtools.autograd_nn import Layer, NeuralNetwork, Neuron, bce_loss, gc_paused, train
 
 H = 1e-6  # finite-difference step
 
@@ -138,6 +139,68 @@ def test_pow_edge_cases():
     assert x.grad == 12.0
 
 
+# ---- a new operation, built with the public constructor -------------------------------------
+
+def value_sin(v):
+    """sin as a student writes it: output number, local derivative, inputs."""
+    return Value(math.sin(v.data), "sin", v, math.cos(v.data))
+
+
+def value_hypot(a, b):
+    """sqrt(a^2 + b^2), a two-input node: d/da = a / out, d/db = b / out."""
+    out = math.hypot(a.data, b.data)
+    return Value(out, "hypot", a, a.data / out, b, b.data / out)
+
+
+@pytest.mark.parametrize("x", [-2.0, 0.3, 1.7])
+def test_new_one_input_operation_matches_finite_differences(x):
+    check_grad(lambda v: value_sin(v * v) * v, x)      # d/dx x sin(x^2) = sin x^2 + 2x^2 cos x^2
+    leaf = Value(x)
+    value_sin(leaf * leaf).backward()
+    assert leaf.grad == pytest.approx(2 * x * math.cos(x * x), rel=1e-12)
+
+
+def test_new_two_input_operation_matches_finite_differences():
+    check_grad(lambda a, b: value_hypot(a * 2, b - 1).tanh(), 0.8, -1.7)
+    a, b = Value(3.0), Value(4.0)
+    h = value_hypot(a, b)
+    h.backward()
+    assert (h.data, a.grad, b.grad) == (5.0, 0.6, 0.8)
+    assert h._op == "hypot" and h._prev == (a, b)
+
+
+def test_new_operation_with_keywords_is_the_same_node():
+    x = Value(0.5)
+    by_position = Value(2.0, "sq", x, 3.0)
+    by_keyword = Value(2.0, op="sq", a=x, da=3.0, label="y")
+    for node in (by_position, by_keyword):
+        assert (node.data, node._op, node._a, node._da, node._b) == (2.0, "sq", x, 3.0, None)
+    assert by_keyword.label == "y" and by_position.label == ""
+    by_keyword.backward()
+    assert x.grad == 3.0                               # da * upstream gradient 1
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda x: Value(math.sin(x.data), "sin", x.data, 1.0), "input a of a new node must be a Value"),
+    (lambda x: Value(1.0, "mul", x, 1.0, 2.0, 1.0), "input b of a new node must be a Value"),
+    (lambda x: Value(math.sin(x.data), x, math.cos(x.data)), r"op must be.*Value\(data, op, a, da"),
+    (lambda x: Value(1.0, "sin", x, x), r"Value\(da\).*v\.data"),        # da given as a Value
+    (lambda x: Value(x, "copy", x, 1.0), r"Value\(data\).*not the Value v itself"),
+    (lambda x: Value(1.0, label=3), "label must be a string"),
+])
+def test_new_node_with_wrong_arguments_explains(make, match):
+    with pytest.raises(TypeError, match=match):
+        make(Value(0.5))
+
+
+def test_numbers_of_other_types_are_stored_as_floats():
+    x = Value(np.float32(0.5))
+    y = Value(np.int64(2), "times", x, 1)
+    assert type(x.data) is float and type(y.data) is float and type(y._da) is float
+    y.backward()
+    assert x.grad == 1.0 and type(x.grad) is float
+
+
 # ---- accumulation, reuse, graph structure -------------------------------------------------
 
 def test_reused_node_accumulates():
@@ -208,7 +271,7 @@ def test_trace_nodes_and_edges():
     assert {(ch.data, pa.data) for ch, pa in edges} == {(2.0, 4.0), (4.0, 8.0), (2.0, 8.0)}
     assert len(edges) == 3
     assert c._op == "*" and b._op == "+" and a._op == ""
-    assert b._prev == (a, a) and b.children == (a, a) and a._prev == ()
+    assert b._prev == (a, a) and a._prev == ()
 
 
 def test_constants_get_no_node():
@@ -239,6 +302,19 @@ def test_gc_paused_restores_collector_state():
         with gc_paused():
             pass
         assert not gc.isenabled()  # was off before, stays off
+    finally:
+        gc.enable()
+
+
+def test_train_restores_the_collector_state():
+    X, ys = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
+    assert gc.isenabled()
+    train(NeuralNetwork(2, [1]), X, ys, n_epochs=2, verbose=False)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        train(NeuralNetwork(2, [1]), X, ys, n_epochs=2, verbose=False)
+        assert not gc.isenabled()
     finally:
         gc.enable()
 

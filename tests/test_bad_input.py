@@ -8,8 +8,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nbtools import (autograd, data, explore, forward_mode, gradflow, landscapes, netslice, nn,
-                     optim, plots, training, trajectories, widgets)
+from nbtools import (autograd, autograd_nn, data, explore_gradients, explore_graphs,
+                     explore_networks, explore_optimizers, forward_mode, gradplots, gradstats,
+                     landscapes, layerplots, live, netslice, nn, optim, pathplots, plots, training,
+                     walks)
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +27,7 @@ def history(moons):
 
 @pytest.fixture(scope="module")
 def paths():
-    return trajectories.run_all({"SGD": optim.SGD(lr=1e-3)}, landscapes.Rosenbrock(), steps=20)
+    return walks.run_all({"SGD": optim.SGD(lr=1e-3)}, landscapes.Rosenbrock(), steps=20)
 
 
 # ---- plots -------------------------------------------------------------------------------------
@@ -39,8 +41,8 @@ def test_decision_boundary_checks_X_val_before_using_it(moons):
 @pytest.mark.parametrize("draw", [
     lambda net, X, y, ax: plots.decision_boundary(net, X, y, ax=ax),
     lambda net, X, y, ax: plots.hidden_unit_lines(net, ax=ax),
-    lambda net, X, y, ax: plots.activation_space(net, X, y, ax=ax),
-    lambda net, X, y, ax: trajectories.contour_map(landscapes.Rosenbrock(), ax=ax),
+    lambda net, X, y, ax: layerplots.activation_space(net, X, y, ax=ax),
+    lambda net, X, y, ax: pathplots.contour_map(landscapes.Rosenbrock(), ax=ax),
 ], ids=["decision_boundary", "hidden_unit_lines", "activation_space", "contour_map"])
 def test_ax_must_be_axes(moons, draw):
     X, y = moons
@@ -80,35 +82,35 @@ def test_update_training_curves_checks_history_and_epoch(history):
 def test_training_playground_refuses_values_its_controls_cannot_show(kw, name):
     # before: the slider silently clamped (noise 0.7 became 0.5) or ipywidgets raised a TraitError
     with pytest.raises((ValueError, TypeError), match=name):
-        widgets.training_playground(**kw)
+        explore_networks.training_playground(**kw)
 
 
 def test_train_for_playground_explains_hidden():
     with pytest.raises(ValueError, match="hidden must be the hidden layer sizes joined by '-'"):
-        widgets.train_for_playground(hidden="16,16", epochs=1)
+        explore_networks.train_for_playground(hidden="16,16", epochs=1)
 
 
 @pytest.mark.parametrize("make", [
-    lambda: widgets.live_figure("fig", lambda x: None),
-    lambda: widgets.figure_png(None),
+    lambda: live.live_figure("fig", lambda x: None),
+    lambda: live.figure_png(None),
 ])
 def test_fig_must_be_a_figure(make):
     with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
         make()
 
 
-# ---- landscapes and trajectories ---------------------------------------------------------------
+# ---- walks, path plots and the optimizer race --------------------------------------------------
 
 def test_run_explains_an_optimizer_class():
     with pytest.raises(TypeError, match=r"create one first, e.g. SGD\(lr=0.01\)"):
-        landscapes.run(optim.SGD, landscapes.Rosenbrock())
+        walks.run(optim.SGD, landscapes.Rosenbrock())
 
 
 @pytest.mark.parametrize("upto", [-1, 2.5, "end"])
 def test_update_checks_upto(paths, upto):
-    art = trajectories.plot(landscapes.Rosenbrock(), paths)
+    art = pathplots.plot(landscapes.Rosenbrock(), paths)
     with pytest.raises((ValueError, TypeError), match="upto"):
-        trajectories.update(art, paths, upto=upto)
+        pathplots.update(art, paths, upto=upto)
 
 
 @pytest.mark.parametrize("losses, f_min, match", [
@@ -117,30 +119,29 @@ def test_update_checks_upto(paths, upto):
 ])
 def test_loss_curves_checks_losses_and_f_min(losses, f_min, match):
     with pytest.raises((ValueError, TypeError), match=match):
-        trajectories.loss_curves({"a": losses}, f_min=f_min)
+        pathplots.loss_curves({"a": losses}, f_min=f_min)
 
 
 @pytest.mark.parametrize("kw, name", [({"steps": 600}, "steps"), ({"noise": 10.0}, "noise")])
 def test_race_controls_refuse_values_their_sliders_cannot_show(kw, name):
-    race = trajectories.OptimizerRace("quadratic", **kw)
     with pytest.raises(ValueError, match=name):
-        race.controls()
+        explore_optimizers.optimizer_race("quadratic", **kw)
 
 
-# ---- gradflow ----------------------------------------------------------------------------------
+# ---- gradient statistics, their plots and explorers --------------------------------------------
 
 @pytest.mark.parametrize("kw, name", [({"steps": -1}, "steps"), ({"steps": 1.5}, "steps"),
                                       ({"tol": -1.0}, "tol")])
 def test_gradient_descent_path_checks_steps_and_tol(moons, kw, name):
     X, y = moons
     with pytest.raises((ValueError, TypeError), match=name):
-        gradflow.gradient_descent_path(X, y.astype(float), **kw)
+        walks.gradient_descent_path(X, y.astype(float), **kw)
 
 
 def test_loss_surface_needs_two_columns(moons):
     X, y = moons
     with pytest.raises(ValueError, match="X must have 2 columns"):
-        gradflow.loss_surface(X[:, :1], y.astype(float))
+        gradplots.loss_surface(X[:, :1], y.astype(float))
 
 
 @pytest.mark.parametrize("kw, name", [({"depth": 20}, "depth"), ({"init": "he_normal"}, "init"),
@@ -148,7 +149,7 @@ def test_loss_surface_needs_two_columns(moons):
 def test_depth_explorer_refuses_values_its_controls_cannot_show(moons, kw, name):
     X, y = moons
     with pytest.raises((ValueError, TypeError), match=name):
-        gradflow.depth_explorer(X, y, epochs=1, **dict({"depth": 2}, **kw))
+        explore_gradients.depth_explorer(X, y, epochs=1, **dict({"depth": 2}, **kw))
 
 
 @pytest.mark.parametrize("kw, name", [
@@ -158,7 +159,7 @@ def test_depth_explorer_refuses_values_its_controls_cannot_show(moons, kw, name)
 def test_init_explorer_checks_seed_and_control_ranges(kw, name):
     # seed=None used to give different numbers on every run; the others were clamped silently
     with pytest.raises((ValueError, TypeError), match=name):
-        gradflow.init_explorer(**dict({"depth": 2, "width": 8, "n": 16}, **kw))
+        explore_gradients.init_explorer(**dict({"depth": 2, "width": 8, "n": 16}, **kw))
 
 
 # ---- autograd, forward_mode, explore, netslice -------------------------------------------------
@@ -183,17 +184,17 @@ def test_mlp_loss_explains_plain_numbers(moons):
 
 @pytest.mark.parametrize("model, error, match", [
     ("model", TypeError, "model must be a NeuralNetwork"),
-    (autograd.NeuralNetwork(2, [3, 2]), ValueError, "one sigmoid output"),
+    (autograd_nn.NeuralNetwork(2, [3, 2]), ValueError, "one sigmoid output"),
 ])
 def test_autograd_train_checks_the_model(moons, model, error, match):
     X, y = moons
     with pytest.raises(error, match=match):
-        autograd.train(model, X, y, n_epochs=1, verbose=False)
+        autograd_nn.train(model, X, y, n_epochs=1, verbose=False)
 
 
 def test_running_example_explorer_keeps_w46_on_its_slider():
     with pytest.raises(ValueError, match="w46"):
-        explore.running_example_explorer(w46=10.0)
+        explore_graphs.running_example_explorer(w46=10.0)
 
 
 def test_slice_through_explains_an_empty_path(moons):
@@ -202,8 +203,8 @@ def test_slice_through_explains_an_empty_path(moons):
         netslice.slice_through(nn.MLP([2, 3, 1], seed=0), X, y, {"a": []})
 
 
-def test_gradflow_plots_say_what_ax_must_be():
+def test_gradplots_say_what_ax_must_be():
     X, y = data.moons(n=20, seed=0)
-    stats = gradflow.layer_stats(nn.MLP([2, 4, 1], seed=0), X, y)
+    stats = gradstats.layer_stats(nn.MLP([2, 4, 1], seed=0), X, y)
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
-        gradflow.stats_by_layer(stats, ax="left")
+        gradplots.stats_by_layer(stats, ax="left")

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from nbtools import autograd, forward_mode, gradcheck
+from nbtools import autograd, autograd_nn, forward_mode, gradcheck
 
 
 @pytest.mark.parametrize("h, error", [(0, ValueError), (-1e-6, ValueError), (np.nan, ValueError), ("1e-6", TypeError)])
@@ -49,13 +49,13 @@ def test_value_power_overflow_explains_itself():
                                                (2, None, "nouts must be a non-empty list")])
 def test_neural_network_checks_its_sizes(nin, nouts, match):
     with pytest.raises(TypeError, match=match):
-        autograd.NeuralNetwork(nin, nouts)
+        autograd_nn.NeuralNetwork(nin, nouts)
 
 
 def test_autograd_train_on_empty_data_says_so():
     # before: ZeroDivisionError
     with pytest.raises(ValueError, match=r"X has no rows \(shape \(0, 2\)\)"):
-        autograd.train(autograd.NeuralNetwork(2, [1]), np.zeros((0, 2)), [], n_epochs=1, verbose=False)
+        autograd_nn.train(autograd_nn.NeuralNetwork(2, [1]), np.zeros((0, 2)), [], n_epochs=1, verbose=False)
 
 
 @pytest.mark.parametrize("make", [lambda: forward_mode.Dual(10.0) ** 400, lambda: forward_mode.Dual(1000.0).exp()],
@@ -65,7 +65,7 @@ def test_dual_overflow_explains_itself_like_value(make):
         make()
 
 
-@pytest.mark.parametrize("call", [lambda x: autograd.NeuralNetwork(2, [1])(x), lambda x: autograd.Neuron(2)(x)],
+@pytest.mark.parametrize("call", [lambda x: autograd_nn.NeuralNetwork(2, [1])(x), lambda x: autograd_nn.Neuron(2)(x)],
                          ids=["NeuralNetwork", "Neuron"])
 def test_one_sample_must_be_a_list_of_numbers(call):
     # before: "object of type 'NoneType' has no len()"

@@ -5,7 +5,7 @@ And the edges that must give the exact value: a masked logit of -inf, a logit of
 import numpy as np
 import pytest
 
-from nbtools import autograd, blocks, data, gradflow, nn, training
+from nbtools import autograd, autograd_nn, blocks, data, gradstats, nn, training
 from nbtools.gradcheck import check_loss
 from nbtools.losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy
 
@@ -88,13 +88,13 @@ def test_fit_refuses_a_cross_entropy_on_an_identity_output(loss):
     with pytest.raises(ValueError, match="output='identity'"):
         training.evaluate(nn.MLP([2, 3, 1], output="identity"), X, y, loss=loss)
     with pytest.raises(ValueError, match="output='identity'"):
-        gradflow.layer_stats(blocks.deep_net(2, 4, output="identity"), X, y, loss=loss)
+        gradstats.layer_stats(blocks.deep_net(2, 4, output="identity"), X, y, loss=loss)
 
 
 def test_autograd_bce_loss_checks_labels_and_predictions():
     # before: a label of 2 gave a negative loss
     with pytest.raises(ValueError, match=r"ys must hold labels in 0..1, found \[2\]"):
-        autograd.bce_loss([autograd.Value(0.9)], [2])
+        autograd_nn.bce_loss([autograd.Value(0.9)], [2])
     with pytest.raises(TypeError, match=r"yhats\[0\] must be a Value"):
-        autograd.bce_loss([0.9], [1])
-    assert autograd.bce_loss([autograd.Value(0.5)], [1.0]).data == pytest.approx(np.log(2), rel=1e-7)
+        autograd_nn.bce_loss([0.9], [1])
+    assert autograd_nn.bce_loss([autograd.Value(0.5)], [1.0]).data == pytest.approx(np.log(2), rel=1e-7)

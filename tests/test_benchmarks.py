@@ -20,8 +20,8 @@ HELPERS = {"timing.py"}  # imported by the scripts, not run
 RUNS = {
     "engine.py": (["--rounds", "1"], "A 2-4-2-1"),
     "autograd.py": (["--rounds", "1", "--epochs", "1"], "nbtools "),
-    "gradflow.py": (["--rounds", "1"], "06 depth_explorer"),
-    "trajectories.py": (["--moves", "1", "--steps", "20"], "rosenbrock"),
+    "explore_gradients.py": (["--rounds", "1"], "06 depth_explorer"),
+    "explore_optimizers.py": (["--moves", "1", "--steps", "20"], "rosenbrock"),
     "widgets.py": ([], "weight_sliders"),
     "browser_sliders.py": (["--notebooks", "00", "--moves", "1"], "00 "),
 }

@@ -1,13 +1,13 @@
-"""Blocks: batch normalization, residual blocks and Sequential networks, checked by their formulas
-and by finite differences."""
+"""Blocks: batch normalization, residual blocks, and Sequential networks built of them, checked by
+their formulas and by finite differences."""
 import numpy as np
 import pytest
 
-from nbtools import blocks, data, init, layers
-from nbtools.blocks import BatchNorm, Residual, Sequential, deep_net
+from nbtools import data, init, layers
+from nbtools.blocks import BatchNorm, Residual, deep_net
 from nbtools.gradcheck import check_layer, numerical_gradient, relative_error
 from nbtools.losses import BinaryCrossEntropy, MeanSquaredError
-from nbtools.nn import MLP
+from nbtools.nn import MLP, Sequential, walk
 from nbtools.training import fit
 
 RNG = np.random.default_rng(7)
@@ -242,7 +242,7 @@ def test_deep_net_structure():
     net = deep_net(depth=4, width=8, activation="relu", batchnorm=True, residual=True, seed=0)
     assert net.sizes == [2, 8, 8, 8, 8, 1]
     assert sum(isinstance(layer, Residual) for layer in net.layers) == 3   # layer 1 changes the width
-    assert sum(isinstance(layer, BatchNorm) for layer in blocks.walk(net.layers)) == 4
+    assert sum(isinstance(layer, BatchNorm) for layer in walk(net.layers)) == 4
     assert [type(a).__name__ for a in net.activations] == ["ReLU"] * 4 + ["Sigmoid"]
     assert net.n_params() == sum(p.size for p in net.parameters())
     assert "Residual(Dense(8, 8), BatchNorm(8" in repr(net)
@@ -265,9 +265,17 @@ def test_same_seed_same_weights():
     assert not np.allclose(a.parameters()[0], deep_net(seed=6).parameters()[0])
 
 
+def test_eval_reaches_a_batchnorm_inside_a_residual_block():
+    bn = BatchNorm(4)
+    block = Residual([layers.Dense(4, 4, seed=0), bn, layers.Tanh()])
+    assert block.eval() is block and not block.training and not bn.training
+    block.forward(Z[:1])  # one sample: fine with the running statistics
+    assert block.train() is block and bn.training
+
+
 def test_train_and_eval_switch_every_batchnorm():
     net = deep_net(depth=3, width=4, batchnorm=True, residual=True)
-    norms = [layer for layer in blocks.walk(net.layers) if isinstance(layer, BatchNorm)]
+    norms = [layer for layer in walk(net.layers) if isinstance(layer, BatchNorm)]
     assert net.eval() is net and not any(bn.training for bn in norms)
     net.forward(X[:1])  # one sample is fine in eval mode
     assert all(bn.training for bn in net.train().layers if isinstance(bn, BatchNorm))

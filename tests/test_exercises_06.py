@@ -55,7 +55,7 @@ def test_exercise_1_rejects_the_relu_derivative(namespace):
 # ---- exercise 2: predict, then measure the slowest layer -------------------------------------------
 
 def _slowest_layer_by_plain_backprop(ns):
-    """The answer, from nn.MLP's own backward pass on the same weights (not from gradflow)."""
+    """The answer, from nn.MLP's own backward pass on the same weights (not from gradstats)."""
     deep = blocks.deep_net(8, ns["WIDTH"], "tanh", init.normal(1.0), seed=0)
     mlp = MLP([2] + [ns["WIDTH"]] * 8 + [1], hidden="tanh", seed=0)
     mlp.set_weights(deep.get_weights())

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nbtools import blocks, gradflow, init
+from nbtools import blocks, gradstats, init
 from notebook_cells import code_cells, run_cell, run_exercise, verdicts
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_initialization_and_normalization.ipynb"
@@ -96,7 +96,7 @@ FACTOR = ("variance_factor = 0.0", "check(\"the factor of Var(z) per layer\"")
 def test_exercise_3_accepts_three_halves_which_a_wide_network_confirms(namespace):
     rng = np.random.default_rng(0)
     net = blocks.deep_net(12, 256, "relu", init.normal(np.sqrt(3 / 256)), n_in=256, seed=1)
-    z_std = gradflow.layer_stats(net, rng.normal(size=(512, 256)), rng.integers(0, 2, 512))["z_std"]
+    z_std = gradstats.layer_stats(net, rng.normal(size=(512, 256)), rng.integers(0, 2, 512))["z_std"]
     measured = (z_std[11] / z_std[1]) ** (2 / 10)           # variance ratio per layer
     assert measured == pytest.approx(1.5, rel=0.05)
     assert check_with(namespace, *FACTOR, variance_factor=1.5) == ["Correct"]

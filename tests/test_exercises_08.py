@@ -4,7 +4,7 @@ nbtools.optim, which the checks compare against."""
 import numpy as np
 import pytest
 
-from nbtools import trajectories as T
+from nbtools import exercises
 
 
 # ---------------------------------------------------------------- exercise 1: a momentum step
@@ -35,27 +35,27 @@ def momentum_torch_form(p, g, b, lr, mu):
 
 
 def test_momentum_check_accepts_both_correct_forms(capsys):
-    assert T.momentum_step_verdict(momentum_step)[0] is True
-    assert T.momentum_step_verdict(momentum_torch_form)[0] is True
-    assert T.check_momentum_step(momentum_step) is None       # the notebook cell shows one line
+    assert exercises.momentum_step_verdict(momentum_step)[0] is True
+    assert exercises.momentum_step_verdict(momentum_torch_form)[0] is True
+    assert exercises.check_momentum_step(momentum_step) is None       # the notebook cell shows one line
     assert capsys.readouterr().out == "Correct: the path of momentum_step matches.\n"
 
 
 def test_momentum_check_says_not_yet_for_the_placeholder(capsys):
-    ok, message = T.momentum_step_verdict(momentum_placeholder)
+    ok, message = exercises.momentum_step_verdict(momentum_placeholder)
     assert ok is False and message.startswith("Not yet")
-    T.check_momentum_step(momentum_placeholder)
+    exercises.check_momentum_step(momentum_placeholder)
     assert capsys.readouterr().out == message + "\n"
 
 
 @pytest.mark.parametrize("wrong", [momentum_old_velocity, momentum_forgot_mu])
 def test_momentum_check_rejects_typical_mistakes(wrong):
-    ok, message = T.momentum_step_verdict(wrong)
+    ok, message = exercises.momentum_step_verdict(wrong)
     assert ok is False and message.startswith("Wrong") and "Hint" in message
 
 
 def test_momentum_check_rejects_a_wrong_shape():
-    ok, message = T.momentum_step_verdict(lambda p, g, v, lr, mu: (np.sum(p), v))
+    ok, message = exercises.momentum_step_verdict(lambda p, g, v, lr, mu: (np.sum(p), v))
     assert ok is False and "shape" in message
 
 
@@ -88,26 +88,26 @@ def adam_swapped_betas(p, g, m, v, t, lr, beta1, beta2, eps):
 
 
 def test_adam_check_accepts_a_correct_step(capsys):
-    assert T.adam_step_verdict(adam_step)[0] is True
-    assert T.check_adam_step(adam_step) is None
+    assert exercises.adam_step_verdict(adam_step)[0] is True
+    assert exercises.check_adam_step(adam_step) is None
     assert capsys.readouterr().out == "Correct: the path of adam_step matches.\n"
 
 
 def test_adam_check_says_not_yet_for_the_placeholder():
-    ok, message = T.adam_step_verdict(adam_placeholder)
+    ok, message = exercises.adam_step_verdict(adam_placeholder)
     assert ok is False and message.startswith("Not yet")
 
 
 @pytest.mark.parametrize("wrong", [adam_without_bias_correction, adam_t_from_zero, adam_swapped_betas])
 def test_adam_check_rejects_typical_mistakes(wrong):
     with np.errstate(divide="ignore", invalid="ignore"):
-        ok, message = T.adam_step_verdict(wrong)
+        ok, message = exercises.adam_step_verdict(wrong)
     assert ok is False and message.startswith("Wrong") and "Hint" in message
 
 
 def test_the_checks_compare_with_values_computed_by_hand():
     """First momentum step from (-2, 1.5) on the check's quadratic, written out: v = -lr g."""
-    A = T._EXERCISE_SURFACE.A
+    A = exercises._EXERCISE_SURFACE.A
     p0 = np.array([-2.0, 1.5])
     expected = p0 - 0.05 * (A @ p0)
     got = momentum_step(p0, A @ p0, np.zeros(2), 0.05, 0.9)[0]

@@ -6,16 +6,14 @@ PyTorch as an independent oracle.
 """
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nbtools import autograd, losses, nn
+from nbtools import autograd_nn, losses, nn
 from nbtools.autograd import Value
-from nbtools.forward_mode import (Dual, copy_numbers, forward_backward_seconds, gradient,
-                                  gradient_costs, hessian_fd, jacobian_forward, jacobian_reverse,
-                                  jvp, kink_explorer, mlp_loss, n_params, relu_loss,
-                                  value_gradients)
+from nbtools.forward_mode import (Dual, forward_backward_seconds, gradient, gradient_costs,
+                                  hessian_fd, jacobian_forward, jacobian_reverse, jvp, mlp_loss,
+                                  n_params, value_gradients)
 
 H = 1e-6
 
@@ -109,6 +107,14 @@ def test_dual_errors_explain():
         1.0 / Dual(0.0)
     with pytest.raises(ZeroDivisionError):
         Dual(1.0) / 0
+    with pytest.raises(TypeError, match=r"Dual\(dot\) needs a real number"):
+        Dual(1.0, None)
+
+
+def test_dual_stores_plain_floats():
+    d = Dual(np.float32(0.5), 2) * np.int64(3)
+    assert (d.val, d.dot) == (1.5, 6.0)
+    assert type(d.val) is float and type(d.dot) is float
 
 
 def test_repr():
@@ -265,7 +271,7 @@ def batch():
 def test_mlp_loss_matches_numpy_and_the_chapter_network(batch):
     X, ys = batch
     sizes = [2, 4, 2, 1]
-    model = autograd.NeuralNetwork(2, [4, 2, 1], seed=1)
+    model = autograd_nn.NeuralNetwork(2, [4, 2, 1], seed=1)
     theta = np.concatenate([arr.ravel() for W, b in model.get_weights() for arr in (W, b)])
     value = mlp_loss([Value(t) for t in theta], X, ys, sizes).data
     assert value == pytest.approx(numpy_bce(theta, X, ys, sizes), rel=1e-12)
@@ -294,7 +300,7 @@ def test_mlp_loss_checks_its_arguments(batch):
 
 def test_value_gradients_equal_the_numpy_network(batch):
     X, ys = batch
-    model = autograd.NeuralNetwork(2, [4, 2, 1], seed=0)
+    model = autograd_nn.NeuralNetwork(2, [4, 2, 1], seed=0)
     mlp = nn.MLP([2, 4, 2, 1], hidden="relu", output="sigmoid")
     mlp.set_weights([arr for W, b in model.get_weights() for arr in (W, b)])
     loss = model.loss(X.tolist(), ys.tolist(), eps=0.0)
@@ -329,67 +335,3 @@ def test_gradient_costs(batch):
     assert np.all(costs["max_difference"] < 1e-12)
     for key in ("forward_pass", "reverse", "forward_mode"):
         assert costs[key].shape == (2,) and np.all(costs[key] > 0)
-
-
-# ---- the slider's graph --------------------------------------------------------------------
-
-def grads_by_label(root):
-    return {v.label: v.grad for v in autograd.topological_order(root) if v.label}
-
-
-def test_relu_loss_by_hand():
-    L = relu_loss(0.75, w=2.0, b=-1.0, t=1.0)     # z = 0.5, a = 0.5, L = (0.5 - 1)^2
-    assert L.data == 0.25
-    g = grads_by_label(L)
-    # dL/da = 2(a - t) = -1; dL/dz = -1; dL/dx = -1 * w; dL/dw = -1 * x; dL/dt = -2(a - t)
-    assert (g["a"], g["z"], g["x"], g["w"], g["b"], g["t"]) == (-1.0, -1.0, -2.0, -0.75, -1.0, 1.0)
-
-
-@pytest.mark.parametrize("x", [0.0, 0.5])             # the neuron is off, or exactly at the kink
-def test_relu_loss_passes_nothing_back_through_an_inactive_relu(x):
-    g = grads_by_label(relu_loss(x))
-    assert g["a"] == -2.0 and g["t"] == 2.0
-    assert g["z"] == g["x"] == g["w"] == g["b"] == 0.0
-
-
-def test_copy_numbers_moves_data_and_grads():
-    old, new = relu_loss(0.0), relu_loss(1.5)
-    copy_numbers(old, new)
-    assert [v.data for v in autograd.topological_order(old)] == \
-        [v.data for v in autograd.topological_order(new)]
-    assert grads_by_label(old) == grads_by_label(new)
-    with pytest.raises(ValueError, match="differ"):
-        copy_numbers(old, Value(1.0) * 2)
-
-
-def test_kink_explorer_update_redraws_numbers_and_tangent():
-    fig, update, controls = kink_explorer(x=0.0)
-    slider = controls["x"]
-    assert (slider.min, slider.max, slider.step, slider.value) == (-1.0, 2.0, 0.25, 0.0)
-    art = update(0.75)
-    texts = {v.label: t.get_text() for v, t in art["graph"]["boxes"].items()}
-    assert "data 0.7500" in texts["x"] and "grad -2.0000" in texts["x"]
-    assert "data 0.2500" in texts["L"]
-    xs, ys = art["tangent"].get_data()
-    assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(-2.0)   # slope = dL/dx
-    assert list(art["marker"].get_data()[1]) == [0.25]
-    assert "dL/dx = -2.0000" in fig.axes[0].get_title()
-    art = update(-0.5)
-    assert "grad 0.0000" in {v.label: t.get_text() for v, t in art["graph"]["boxes"].items()}["w"]
-    plt.close(fig)
-
-
-def test_kink_explorer_with_live_figure_and_bad_arguments():
-    from nbtools.widgets import live_figure
-
-    fig, update, controls = kink_explorer(x=1.0)
-    live = live_figure(fig, update, **controls)
-    before = live.image.value
-    live.refresh(x=0.25)
-    assert live.image.value != before and live.image.value[:4] == b"\x89PNG"
-    with pytest.raises(ValueError):
-        kink_explorer(x=5.0)
-    with pytest.raises(ValueError):
-        kink_explorer(x_range=(2.0, 1.0))
-    with pytest.raises(TypeError):
-        kink_explorer(x_range=2.0)

@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from nbtools import layers
-from nbtools.gradcheck import check_layer, numerical_gradient, relative_error
+from nbtools import blocks, layers
+from nbtools.gradcheck import check_layer, numerical_gradient, parameter_names, relative_error
+from nbtools.nn import MLP
 
 
 def test_numerical_gradient_of_known_functions():
@@ -50,3 +51,10 @@ def test_a_wrong_backward_is_caught():
 def test_type_error_for_non_float_input():
     with pytest.raises(TypeError, match="float64"):
         numerical_gradient(lambda v: v.sum(), np.array([1, 2]))
+
+
+def test_parameter_names_follow_the_parameters_of_the_network():
+    assert parameter_names(MLP([2, 3, 4, 1])) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    net = blocks.deep_net(depth=1, width=3, batchnorm=True)   # Dense, BatchNorm, Tanh, Dense, Sigmoid
+    assert parameter_names(net) == ["W1", "b1", "gamma2", "beta2", "W4", "b4"]
+    assert [p.shape for p in net.parameters()] == [(3, 2), (3,), (3,), (3,), (1, 3), (1,)]

@@ -5,32 +5,11 @@ never read back from the code under test.
 """
 import math
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
-from nbtools.graphnet import GraphNetwork, draw, non_layered_example, running_example, update
-
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def hand_forward(x):
-    """The running example evaluated by hand from the weights in its docstring."""
-    z3 = 2 * x + (-1) * 1            # w_13 x + w_23 * 1 (bias 2)
-    z4 = -1 * x + 0.5 * 1            # w_14 x + w_24 * 1
-    a3, a4 = sig(z3), sig(z4)
-    z6 = 1 * a3 + (-2) * a4 + 0.5 * 1   # w_36 a3 + w_46 a4 + w_56 * 1 (bias 5)
-    z7 = 1 * a4 + (-0.5) * 1            # w_47 a4 + w_57 * 1
-    a6, a7 = sig(z6), sig(z7)
-    z9 = 2 * a6 + (-1) * a7 + 0.5 * 1   # w_69 a6 + w_79 a7 + w_89 * 1 (bias 8)
-    return {"z3": z3, "z4": z4, "z6": z6, "z7": z7, "z9": z9,
-            "a3": a3, "a4": a4, "a6": a6, "a7": a7, "a9": sig(z9)}
+from nbtools.graphnet import GraphNetwork, non_layered_example, running_example
+from by_hand import running_example_forward, sig
 
 
 def central_difference(net, src, dst, cost, h=1e-5):
@@ -61,7 +40,7 @@ def mixed_net():
 def test_running_example_forward_matches_hand_arithmetic(x):
     net = running_example()
     out = net.forward([x])
-    h = hand_forward(x)
+    h = running_example_forward(x)
     assert out.shape == (1,)
     assert out[0] == pytest.approx(h["a9"], rel=1e-12)
     for j in (3, 4, 6, 7, 9):
@@ -87,7 +66,7 @@ def test_builder_and_constructor_build_the_same_network():
                         (7, 9, -1.0), (8, 9, 0.5)]:
         net.add_edge(src, dst, w)
     assert net.weights == running_example().weights
-    assert net.forward(0.3)[0] == pytest.approx(hand_forward(0.3)["a9"], rel=1e-12)
+    assert net.forward(0.3)[0] == pytest.approx(running_example_forward(0.3)["a9"], rel=1e-12)
 
 
 def test_weights_are_stored_with_the_receiving_neuron():
@@ -102,7 +81,7 @@ def test_weights_are_stored_with_the_receiving_neuron():
 def test_loss_is_half_squared_error():
     net = running_example()
     net.forward(1.0)
-    assert net.loss(0.25) == pytest.approx(0.5 * (hand_forward(1.0)["a9"] - 0.25) ** 2, rel=1e-12)
+    assert net.loss(0.25) == pytest.approx(0.5 * (running_example_forward(1.0)["a9"] - 0.25) ** 2, rel=1e-12)
 
 
 # ---- backward ---------------------------------------------------------------------------------
@@ -122,7 +101,7 @@ def test_every_edge_gradient_matches_finite_differences(x, y):
 
 def test_deltas_follow_the_three_steps_by_hand():
     x, y = 1.0, 0.0
-    h = hand_forward(x)
+    h = running_example_forward(x)
     net = running_example()
     net.forward(x)
     net.backward(target=y)
@@ -312,70 +291,3 @@ def test_to_matrices_needs_outputs_in_the_last_layer():
     assert net.is_layered()
     with pytest.raises(ValueError, match="not in the last layer"):
         net.to_matrices()
-
-
-# ---- drawing ----------------------------------------------------------------------------------
-def test_draw_labels_and_update_in_place():
-    net = running_example()
-    ax = Figure().subplots()
-    artists = draw(net, ax=ax)
-    assert len(artists["edges"]) == 12 and len(artists["neurons"]) == 9
-    assert artists["edge_labels"][(1, 3)].get_text() == "2"
-    assert artists["edge_labels"][(5, 7)].get_text() == "-0.5"
-    assert artists["ids"][9].get_text() == "9"
-    assert artists["node_labels"][3].get_text() == ""
-    colours = {artists["neurons"][j].get_facecolor() for j in (2, 5, 8)}
-    assert len(colours) == 1                               # all bias neurons look alike
-    assert artists["neurons"][1].get_facecolor() != artists["neurons"][9].get_facecolor()
-
-    net.forward(1.0)
-    net.set_weight(1, 3, 0.25)
-    same = update(artists, net, node_labels="values")
-    assert same is artists
-    assert artists["edge_labels"][(1, 3)].get_text() == "0.25"
-    assert artists["node_labels"][3].get_text() == "a=0.731"   # sigma(1) = 0.7310...
-    assert artists["node_labels"][2].get_text() == "a=1"
-
-    net.set_weight(1, 3, 2.0)
-    net.forward(1.0)
-    net.backward(target=0.0)
-    update(artists, net, labels="grads", node_labels="deltas")
-    h = hand_forward(1.0)
-    d9 = h["a9"] * h["a9"] * (1 - h["a9"])                 # (a9 - 0) sigma'(z9)
-    assert artists["edge_labels"][(8, 9)].get_text() == f"{d9:.3g}"
-    assert artists["node_labels"][9].get_text() == f"δ={d9:.3g}"
-    assert artists["node_labels"][1].get_text() == ""       # the input neuron has no delta
-    update(artists, net, labels=None, node_labels=None)
-    assert artists["edge_labels"][(1, 3)].get_text() == ""
-    assert artists["ids"][9].get_text() == ""
-
-
-def test_draw_refuses_numbers_it_does_not_have_and_stale_artists():
-    net = running_example()
-    ax = Figure().subplots()
-    with pytest.raises(ValueError, match="backward"):
-        draw(net, ax=ax, labels="grads")
-    with pytest.raises(ValueError, match="forward"):
-        draw(net, ax=ax, node_labels="values")
-    with pytest.raises(ValueError, match="labels"):
-        draw(net, ax=ax, labels="biases")
-    artists = draw(net, ax=ax)
-    with pytest.raises(ValueError, match="draw the network again"):
-        update(artists, non_layered_example())
-    with pytest.raises(TypeError, match="GraphNetwork"):
-        draw("net")
-
-
-def test_draw_without_ax_and_skip_edge_arcs_over_the_layers():
-    import matplotlib.pyplot as plt
-
-    net = non_layered_example()
-    net.forward(1.0)
-    artists = draw(net, node_labels="values")
-    try:
-        tops = [c.center[1] + c.radius for c in artists["neurons"].values()]
-        label_y = artists["edge_labels"][(1, 9)].get_position()[1]
-        assert label_y > max(tops)                         # the skip edge goes over, not through
-        assert artists["edge_labels"][(1, 9)].get_text() == "1"
-    finally:
-        plt.close(artists["legend"].axes.figure)

@@ -19,6 +19,21 @@ def test_every_layer_passes_gradient_check(layer):
     assert max(errors.values()) < 1e-7, errors
 
 
+def test_dense_keeps_its_input_output_and_delta():
+    layer = layers.Dense(4, 3, seed=0)
+    z = layer.forward(X)
+    assert layer.x is X and layer.z is z
+    g = RNG.normal(size=z.shape)
+    layer.backward(g)
+    assert layer.delta is g   # dL/dz, what a network collects in net.delta
+
+
+def test_every_layer_switches_between_training_and_eval_mode():
+    for layer in (layers.Dense(2, 2), layers.ReLU(), layers.Softmax()):
+        assert layer.training and layer.eval() is layer and not layer.training
+        assert layer.train() is layer and layer.training
+
+
 def test_dense_forward_is_the_weighted_sum_per_unit():
     layer = layers.Dense(2, 2, seed=0)
     layer.params["W"][...] = [[1.0, 2.0], [3.0, -1.0]]

@@ -1,10 +1,11 @@
-"""The MLP: whole-network gradient checks, stored activations, predictions, errors."""
+"""The MLP and Sequential: whole-network gradient checks, stored z, a and delta, predictions, errors."""
 import numpy as np
 import pytest
 
 from nbtools import losses
 from nbtools.gradcheck import check_network
-from nbtools.nn import MLP
+from nbtools.layers import Dense, Tanh
+from nbtools.nn import MLP, Sequential
 
 RNG = np.random.default_rng(3)
 X = RNG.normal(size=(7, 3))
@@ -40,6 +41,56 @@ def test_forward_keeps_every_z_and_a():
     np.testing.assert_allclose(net.z[0], X @ W.T + b)
     np.testing.assert_allclose(net.a[1], np.tanh(net.z[0]))
     np.testing.assert_allclose(out, 1 / (1 + np.exp(-net.z[-1])))
+
+
+def test_an_mlp_is_a_sequential_of_dense_layers_and_activations():
+    net = MLP([2, 3, 4, 1], hidden="tanh", output="sigmoid", seed=0)
+    assert isinstance(net, Sequential)
+    assert [type(layer).__name__ for layer in net.layers] == ["Dense", "Tanh", "Dense", "Tanh", "Dense", "Sigmoid"]
+    assert [(d.n_in, d.n_out) for d in net.dense] == [(2, 3), (3, 4), (4, 1)]
+    assert net.dense == net.layers[0::2] and net.activations == net.layers[1::2]
+    assert [type(layer).__name__ for layer in MLP([2, 1], output="identity").layers] == ["Dense", "Identity"]
+
+
+def test_an_mlp_draws_its_weights_as_the_sequential_built_by_hand_does():
+    """Same seed, same weights in the same order, so the numbers of every notebook stay the same."""
+    rng = np.random.default_rng(9)
+    by_hand = Sequential([Dense(3, 4, init="xavier_normal", seed=rng), Tanh(),
+                          Dense(4, 2, init="xavier_normal", seed=rng), Tanh(),
+                          Dense(2, 1, init="xavier_normal", seed=rng)], output="sigmoid")
+    mlp = MLP([3, 4, 2, 1], hidden="tanh", output="sigmoid", seed=9)
+    for p, q in zip(mlp.parameters(), by_hand.parameters(), strict=True):
+        np.testing.assert_array_equal(p, q)
+    np.testing.assert_array_equal(mlp.forward(X), by_hand.forward(X))
+
+
+def test_delta_holds_dL_dz_of_every_layer_by_the_backprop_formulas():
+    """delta^(L) = dL/da^(L) * sigma'(z^(L)), delta^(l) = (delta^(l+1) W^(l+1)) * tanh'(z^(l)),
+    and the parameter gradients are dL/dW^(l) = delta^(l)^T a^(l-1), dL/db^(l) = sum of delta^(l)."""
+    net = MLP([3, 4, 2, 1], hidden="tanh", output="sigmoid", seed=2)
+    y = np.random.default_rng(4).integers(0, 2, len(X))[:, None]
+    a = net.forward(X)
+    dL_da = (a - y) / (a * (1 - a)) / len(X)              # binary cross-entropy on probabilities
+    net.zero_grad()
+    net.backward(dL_da)
+    W = [d.params["W"] for d in net.dense]
+    s = 1 / (1 + np.exp(-net.z[2]))
+    delta = [None, None, dL_da * s * (1 - s)]
+    for l in (1, 0):
+        delta[l] = (delta[l + 1] @ W[l + 1]) * (1 - np.tanh(net.z[l]) ** 2)
+    assert len(net.delta) == 3
+    for l in range(3):
+        np.testing.assert_allclose(net.delta[l], delta[l], rtol=1e-10, atol=1e-15)
+        np.testing.assert_allclose(net.dense[l].grads["W"], delta[l].T @ net.a[l], rtol=1e-10, atol=1e-15)
+        np.testing.assert_allclose(net.dense[l].grads["b"], delta[l].sum(axis=0), rtol=1e-10, atol=1e-15)
+    net.backward(np.full((len(X), 1), 0.25), wrt="z")      # a gradient dL/dz^(L) is delta^(L) itself
+    np.testing.assert_array_equal(net.delta[-1], 0.25)
+
+
+def test_train_and_eval_reach_every_layer():
+    net = MLP([2, 3, 1])
+    assert net.eval() is net and not any(layer.training for layer in net.layers)
+    assert net.train() is net and all(layer.training for layer in net.layers)
 
 
 def test_fused_and_unfused_backward_agree():

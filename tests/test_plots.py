@@ -1,31 +1,13 @@
-"""Tests of nbtools.plots: each plot shows what it claims, computed here independently of nn.forward."""
+"""Tests of nbtools.plots: each plot shows what it claims, computed here independently of nn.forward.
+
+The pictures of the hidden layers (activation space, layer transformation) are tested in
+test_layerplots.py."""
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from nbtools import data, nn, plots, training
-
-
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def forward_by_hand(net, X, upto=None):
-    """The activations of layer ``upto`` (default: the output) from the weights, written out."""
-    params = net.parameters()
-    hidden = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[net.hidden]
-    L = len(net.sizes) - 1
-    a = np.asarray(X, dtype=float)
-    for l in range(1, (L if upto is None else upto) + 1):
-        z = a @ params[2 * (l - 1)].T + params[2 * (l - 1) + 1]
-        if l < L:
-            a = hidden(z)
-        elif net.output == "sigmoid":
-            a = sigmoid(z)
-        else:
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            a = e / e.sum(axis=1, keepdims=True)
-    return a
+from by_hand import forward_by_hand
 
 
 @pytest.fixture
@@ -191,108 +173,6 @@ def test_hidden_unit_lines_check_their_input(net221):
         plots.hidden_unit_lines(nn.MLP([3, 2, 1]))
 
 
-# ------------------------------------------------------------------ activation space
-
-def test_activation_space_shows_the_penultimate_activations():
-    X, y = data.circles(n=80, seed=0)
-    X_val, y_val = data.circles(n=30, seed=1)
-    net = nn.MLP([2, 4, 2, 1], hidden="relu", seed=1)
-    art = plots.activation_space(net, X, y, X_val=X_val, y_val=y_val)
-    assert np.allclose(art["train"].get_offsets(), forward_by_hand(net, X, upto=2))
-    assert np.allclose(art["val"].get_offsets(), forward_by_hand(net, X_val, upto=2))
-    net.forward(X)
-    assert np.allclose(art["train"].get_offsets(), net.a[-2])
-    # the output unit's line w . a + b = 0, drawn in that space
-    W, b = net.parameters()[4:6]
-    xs, ys = art["line"].get_data()
-    assert art["line"].get_visible()
-    assert np.allclose(np.column_stack([xs, ys]) @ W[0] + b[0], 0, atol=1e-9)
-    # the background: the output layer applied to the activation-space grid
-    x0, x1, y0, y1 = art["image"].get_extent()
-    image = art["image"].get_array()
-    corner = sigmoid(np.array([x0, y0]) @ W[0] + b[0])
-    assert image[0, 0] == pytest.approx(corner)
-    assert art["image"].get_visible() and not art["note"].get_visible()
-
-
-def test_activation_space_of_the_first_layer_and_fixed_view_for_tanh():
-    X, y = data.moons(n=50, seed=0)
-    net = nn.MLP([2, 2, 2, 1], hidden="tanh", seed=0)
-    art = plots.activation_space(net, X, y, layer=1)
-    assert np.allclose(art["train"].get_offsets(), forward_by_hand(net, X, upto=1))
-    assert not art["line"].get_visible()                   # layer 1 is not the penultimate layer
-    assert art["ax"].get_xlim() == pytest.approx((-1.1, 1.1))
-
-
-def test_activation_space_projects_many_units_on_their_principal_components():
-    X, y = data.moons(n=70, seed=0)
-    net = nn.MLP([2, 6, 1], hidden="tanh", seed=2)
-    art = plots.activation_space(net, X, y)
-    H = forward_by_hand(net, X, upto=1)
-    centred = H - H.mean(axis=0)
-    _, s, Vt = np.linalg.svd(centred, full_matrices=False)
-    expected = centred @ Vt[:2].T
-    got = art["train"].get_offsets()
-    for k in range(2):     # a principal direction is defined up to its sign
-        assert np.allclose(got[:, k], expected[:, k]) or np.allclose(got[:, k], -expected[:, k])
-    share = 100 * (s[:2] ** 2).sum() / (s ** 2).sum()
-    assert art["note"].get_text() == f"PCA of 6 units: {share:.0f}% of the spread shown"
-    assert not art["image"].get_visible() and not art["line"].get_visible()
-
-
-def test_activation_space_update_follows_training():
-    X, y = data.moons(n=60, seed=0)
-    net = nn.MLP([2, 3, 2, 1], hidden="relu", seed=0)
-    art = plots.activation_space(net, X, y)
-    training.fit(net, X, y, lr=0.05, epochs=30, batch_size=None, progress=False)
-    plots.update_activation_space(art, net)
-    assert np.allclose(art["train"].get_offsets(), forward_by_hand(net, X, upto=2))
-    lo_x, hi_x = art["ax"].get_xlim()
-    assert lo_x <= art["train"].get_offsets()[:, 0].min() and art["train"].get_offsets()[:, 0].max() <= hi_x
-
-
-def test_activation_space_rejects_the_output_layer():
-    X, y = data.moons(n=20, seed=0)
-    with pytest.raises(ValueError, match="layer must name the input or a hidden layer"):
-        plots.activation_space(nn.MLP([2, 4, 1]), X, y, layer=2)
-    with pytest.raises(TypeError, match="layer must be an integer"):
-        plots.activation_space(nn.MLP([2, 4, 1]), X, y, layer="last")
-
-
-# ------------------------------------------------------------------ layer transformation
-
-def test_layer_transformation_carries_the_grid_through_each_two_unit_layer():
-    X, y = data.moons(n=40, seed=0)
-    net = nn.MLP([2, 2, 3, 2, 1], hidden="tanh", seed=0)
-    art = plots.layer_transformation(net, X, y, n_lines=5, points_per_line=7, margin=0.5)
-    assert [p["layer"] for p in art["panels"]] == [0, 1, 3]
-    xs = np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 5)
-    ys = np.linspace(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5, 5)
-    t = np.linspace(0, 1, 7)
-    vertical = [np.column_stack([np.full(7, x), ys[0] + t * (ys[-1] - ys[0])]) for x in xs]
-    horizontal = [np.column_stack([xs[0] + t * (xs[-1] - xs[0]), np.full(7, v)]) for v in ys]
-    lines = np.array(vertical + horizontal)                     # (10, 7, 2)
-    for panel in art["panels"]:
-        segments = np.array(panel["lines"].get_segments())
-        expected = lines if panel["layer"] == 0 else forward_by_hand(
-            net, lines.reshape(-1, 2), upto=panel["layer"]).reshape(10, 7, 2)
-        assert np.allclose(segments, expected)
-        expected_points = X if panel["layer"] == 0 else forward_by_hand(net, X, upto=panel["layer"])
-        assert np.allclose(panel["train"].get_offsets(), expected_points)
-    assert art["panels"][-1]["line"].get_visible()       # layer 3 is the penultimate layer
-
-
-def test_layer_transformation_checks_layers_and_axes():
-    X, y = data.moons(n=20, seed=0)
-    with pytest.raises(ValueError, match="no hidden layer with 2 units"):
-        plots.layer_transformation(nn.MLP([2, 8, 1]), X, y)
-    with pytest.raises(ValueError, match="layer 1 has 8"):
-        plots.layer_transformation(nn.MLP([2, 8, 2, 1]), X, y, layers=[1])
-    fig, axes = plt.subplots(1, 3)
-    with pytest.raises(ValueError, match="one axes per panel: 2"):
-        plots.layer_transformation(nn.MLP([2, 8, 2, 1]), X, y, ax=axes)
-
-
 # ------------------------------------------------------------------ training curves
 
 def test_training_curves_show_the_history_and_a_marker():
@@ -335,8 +215,6 @@ def test_a_network_with_blown_up_weights_still_draws_without_warnings():
         # calls pyparsing names that pyparsing 3.3 deprecates): not the NaN weights, not nbtools.
         warnings.filterwarnings("ignore", category=DeprecationWarning, module="matplotlib")
         art = plots.decision_boundary(net, X, y)
-        plots.activation_space(net, X, y)
-        plots.layer_transformation(net, X, y)
         art["ax"].figure.canvas.draw()
     assert np.all(np.isnan(np.ma.getdata(art["image"].get_array())))  # drawn blank
     plt.close("all")

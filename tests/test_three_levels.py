@@ -7,7 +7,7 @@ outputs and on every gradient, to 1e-12.
 import numpy as np
 import pytest
 
-from nbtools import autograd, graphnet, losses
+from nbtools import autograd_nn, graphnet, losses
 from nbtools.nn import MLP
 
 RNG = np.random.default_rng(11)
@@ -29,7 +29,7 @@ def test_value_engine_and_mlp_agree_on_the_chapters_network():
         layer.params["b"][...] = RNG.normal(0.3, 0.05, size=layer.n_out)
     out, value, grads = mlp_gradients(net, X, Y, losses.BinaryCrossEntropy(eps=0.0))
 
-    model = autograd.NeuralNetwork(2, [4, 2, 1], seed=0)
+    model = autograd_nn.NeuralNetwork(2, [4, 2, 1], seed=0)
     params = net.parameters()
     model.set_weights([(params[i], params[i + 1]) for i in range(0, len(params), 2)])
     loss = model.loss(X, Y.tolist(), eps=0.0)

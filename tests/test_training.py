@@ -4,10 +4,10 @@ import warnings
 import numpy as np
 import pytest
 
-from nbtools import data, optim
-from nbtools.losses import BinaryCrossEntropy
+from nbtools import data, optim, schedules
+from nbtools.losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy
 from nbtools.nn import MLP
-from nbtools.training import DivergenceWarning, evaluate, fit
+from nbtools.training import DivergenceWarning, evaluate, fit, uses_logits
 
 X, Y = data.moons(n=200, noise=0.1, seed=0)
 
@@ -85,7 +85,7 @@ def test_softmax_and_regression_networks_train():
 
 def test_schedule_is_stepped_once_per_epoch():
     opt = optim.SGD(lr=0.1)
-    fit(MLP([2, 4, 1], seed=0), X, Y, optimizer=opt, epochs=3, schedule=optim.ExponentialLR(opt, gamma=0.5), seed=0)
+    fit(MLP([2, 4, 1], seed=0), X, Y, optimizer=opt, epochs=3, schedule=schedules.ExponentialLR(opt, gamma=0.5), seed=0)
     assert opt.lr == pytest.approx(0.1 * 0.5**3)
 
 
@@ -129,10 +129,9 @@ def test_progress_bar_only_when_asked_or_slow(capsys):
     assert capsys.readouterr().err == ""
 
 
-def test_full_batch_reuses_the_evaluation_forward_and_matches_the_plain_loop():
-    """At full batch, fit reuses its end-of-epoch evaluation as the next step's forward pass;
-    the weights must still equal those of the plain loop, even with a callback that runs its
-    own forward pass on other data in between."""
+def test_full_batch_fit_matches_the_plain_loop():
+    """At full batch, fit is the plain five-line loop: the same weights and losses, even with a
+    callback that runs its own forward pass on other data in between."""
     Xs = X[:40]
     a, b = MLP([2, 6, 1], seed=2), MLP([2, 6, 1], seed=2)
     hist = fit(a, Xs, Y[:40], optimizer=optim.SGD(lr=0.3), epochs=4, batch_size=None, seed=0,
@@ -149,6 +148,37 @@ def test_full_batch_reuses_the_evaluation_forward_and_matches_the_plain_loop():
         np.testing.assert_allclose(p, q, rtol=1e-12)
     np.testing.assert_allclose(hist.step_loss, losses, rtol=1e-12)
     np.testing.assert_allclose(hist.train_loss[:4], losses, rtol=1e-12)
+
+
+def test_fit_trains_through_the_public_forward_and_backward():
+    """A network that overrides forward and backward sees every call fit makes: fit is the
+    loop of its docstring on the public methods, not a private shortcut."""
+    calls = []
+
+    class Watched(MLP):
+        def forward(self, X):
+            calls.append("forward")
+            return super().forward(X)
+
+        def backward(self, grad, wrt="a"):
+            calls.append(f"backward wrt={wrt}")
+            return super().backward(grad, wrt)
+
+    fit(Watched([2, 4, 1], seed=0), X[:40], Y[:40], optimizer="sgd", epochs=2, batch_size=20, seed=0)
+    # targets + evaluation at epoch 0, then per epoch 2 steps and 1 evaluation
+    assert calls.count("forward") == 2 + 2 * 3
+    assert calls.count("backward wrt=z") == 2 * 2 and len(calls) == 8 + 4   # sigmoid + BCE: fused
+
+
+@pytest.mark.parametrize("net, loss, expected", [
+    (MLP([2, 3, 1], output="sigmoid"), BinaryCrossEntropy(), True),
+    (MLP([2, 3, 3], output="softmax"), SoftmaxCrossEntropy(), True),
+    (MLP([2, 3, 3], output="softmax"), BinaryCrossEntropy(), False),  # k yes/no outputs, not a softmax's loss
+    (MLP([2, 3, 1], output="sigmoid"), MeanSquaredError(), False),
+    (MLP([2, 3, 1], output="identity"), MeanSquaredError(), False),
+])
+def test_uses_logits_only_for_an_output_fused_with_its_cross_entropy(net, loss, expected):
+    assert uses_logits(net, loss) is expected
 
 
 def test_default_batch_size_fits_small_data_sets():

@@ -131,7 +131,7 @@ def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, des
 PROBE_SOURCE = """import threading
 import ipywidgets as w
 import matplotlib.pyplot as plt
-from nbtools.widgets import live_figure
+from nbtools.live import live_figure
 
 def record(what):
     with open({log!r}, "a") as log:

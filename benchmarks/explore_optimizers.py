@@ -1,8 +1,8 @@
 """How long does a slider move of notebook 08's optimizer race take?
 
-A move of any control calls ``OptimizerRace.update``, which recomputes the five paths (SGD,
+A move of any control calls the race's ``update``, which recomputes the five paths (SGD,
 momentum, Nesterov, RMSProp, Adam; 200 steps each by default) and moves the lines in place, and then
-``live_figure`` renders the figure to the PNG the notebook shows. This is what the kernel does for
+the ``LiveFigure`` renders the figure to the PNG the notebook shows. This is what the kernel does for
 one move; the browser's part (sending the PNG, painting it) is not included. The target is a median
 of at most 60 ms for the whole move.
 
@@ -10,7 +10,7 @@ For every surface of the race the script moves the SGD learning-rate slider back
 ``--moves`` times and reports the median of: the update alone, the PNG rendering alone, and the
 whole move (update + rendering, through the real ipywidgets slider). Matplotlib draws with Agg.
 
-Run:  python benchmarks/trajectories.py [--moves 21] [--steps 200]
+Run:  python benchmarks/explore_optimizers.py [--moves 21] [--steps 200]
 """
 import argparse
 import sys
@@ -21,33 +21,31 @@ import matplotlib
 matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # nbtools from a plain checkout
 
-from nbtools.trajectories import RACE_SURFACES, OptimizerRace  # noqa: E402
-from nbtools.widgets import figure_png, live_figure  # noqa: E402
+from nbtools.explore_optimizers import RACE_SURFACES, optimizer_race  # noqa: E402
+from nbtools.live import figure_png  # noqa: E402
 from timing import median_ms  # noqa: E402  (benchmarks/timing.py)
 
 
 def measure(surface, moves, steps):
-    race = OptimizerRace(surface, steps=steps)
-    controls = race.controls()
-    live = live_figure(race.fig, race.update, **controls)
-    slider = controls["lr_sgd"]
+    live = optimizer_race(surface, steps=steps)
+    slider = live.controls["lr_sgd"]
     lrs = (slider.value, slider.value * 1.26)  # one notch of the log slider, back and forth
     values = live.values()
 
     def update_only(i):
-        race.update(**dict(values, lr_sgd=lrs[i % 2]))
+        live.update(**dict(values, lr_sgd=lrs[i % 2]))
 
     def render_only(i):
         live.render()
 
     def render_all(i):
-        figure_png(race.fig)
+        figure_png(live.fig)
 
     def slider_move(i):
         slider.value = lrs[(i + 1) % 2]  # observe -> refresh: update, then render
 
     return (median_ms(update_only, moves), median_ms(render_only, moves), median_ms(render_all, moves),
-            median_ms(slider_move, moves), race.fig.get_size_inches() * race.fig.dpi)
+            median_ms(slider_move, moves), live.fig.get_size_inches() * live.fig.dpi)
 
 
 def main():

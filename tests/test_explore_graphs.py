@@ -11,12 +11,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nbtools import explore
+from nbtools import autograd, graphnet
+from nbtools import explore_graphs as explore
+from nbtools.autograd import Value
+from nbtools.explore_graphs import copy_numbers, kink_explorer, relu_loss
 from nbtools.graphnet import running_example
-from nbtools.widgets import live_figure
 
 
 def sig(z):
@@ -50,11 +53,11 @@ def labels(graph):
 
 # ---- running_example_explorer ---------------------------------------------------------------
 def test_forward_explorer_starts_at_the_documented_values():
-    fig, update, controls = explore.running_example_explorer()
-    assert set(controls) == {"x", "w46"}
-    assert controls["x"].value == 1.0 and controls["w46"].value == -2.0
-    assert controls["x"].description == "x" and controls["w46"].description == "w46"
-    art = update(x=1.0, w46=-2.0)
+    live = explore.running_example_explorer()
+    assert set(live.controls) == {"x", "w46"}
+    assert live.controls["x"].value == 1.0 and live.controls["w46"].value == -2.0
+    assert live.controls["x"].description == "x" and live.controls["w46"].description == "w46"
+    art = live.update(x=1.0, w46=-2.0)
     assert labels(art["graph"])[9] == "a=0.78"          # sigma(1.26417...) = 0.77974
     mx, my = art["marker"].get_data()
     assert mx[0] == 1.0 and my[0] == pytest.approx(0.7797434, abs=1e-7)
@@ -62,8 +65,8 @@ def test_forward_explorer_starts_at_the_documented_values():
 
 @pytest.mark.parametrize("x, w46", [(0.5, 1.0), (-2.5, 3.0), (3.0, -4.0)])
 def test_forward_explorer_update_writes_hand_computed_values(x, w46):
-    fig, update, _ = explore.running_example_explorer()
-    art = update(x=x, w46=w46)
+    live = explore.running_example_explorer()
+    art = live.update(x=x, w46=w46)
     a = hand_forward(x, w46=w46)
     shown = labels(art["graph"])
     for j in range(1, 10):
@@ -74,17 +77,17 @@ def test_forward_explorer_update_writes_hand_computed_values(x, w46):
     xs, fs = art["curve"].get_data()
     for k in (0, 40, 80, 160):                  # the curve is f for this w46, at every x
         assert fs[k] == pytest.approx(hand_forward(xs[k], w46=w46)[9], abs=1e-12)
-    assert fig.axes[0].get_title().endswith(f"{a[9]:.4f}")
+    assert live.fig.axes[0].get_title().endswith(f"{a[9]:.4f}")
 
 
 def test_moving_x_moves_the_marker_only_and_moving_w46_changes_the_curve():
-    _, update, _ = explore.running_example_explorer()
-    art = update(x=1.0, w46=-2.0)
+    live = explore.running_example_explorer()
+    art = live.update(x=1.0, w46=-2.0)
     curve_before = art["curve"].get_ydata().copy()
-    update(x=-1.0, w46=-2.0)
+    live.update(x=-1.0, w46=-2.0)
     np.testing.assert_array_equal(art["curve"].get_ydata(), curve_before)
     assert art["marker"].get_data()[0][0] == -1.0
-    update(x=-1.0, w46=2.0)
+    live.update(x=-1.0, w46=2.0)
     assert np.max(np.abs(art["curve"].get_ydata() - curve_before)) > 0.05
     # w46 changes only what lies downstream of the edge 4 -> 6: neurons 6 and 9
     a_old, a_new = hand_forward(-1.0, w46=-2.0), hand_forward(-1.0, w46=2.0)
@@ -92,14 +95,13 @@ def test_moving_x_moves_the_marker_only_and_moving_w46_changes_the_curve():
 
 
 def test_forward_explorer_redraws_through_live_figure():
-    fig, update, controls = explore.running_example_explorer()
-    live = live_figure(fig, update, **controls)
+    live = explore.running_example_explorer()
     before = live.image.value
-    controls["w46"].value = 1.5             # what a slider move does
+    live.controls["w46"].value = 1.5             # what a slider move does
     assert bytes(live.image.value) != bytes(before)
     assert bytes(live.image.value).startswith(b"\x89PNG")
-    assert "w46 = 1.50" in fig.axes[0].get_title()
-    assert fig.axes[1].lines[0].get_ydata()[0] == pytest.approx(hand_forward(-4.0, w46=1.5)[9])
+    assert "w46 = 1.50" in live.fig.axes[0].get_title()
+    assert live.fig.axes[1].lines[0].get_ydata()[0] == pytest.approx(hand_forward(-4.0, w46=1.5)[9])
 
 
 @pytest.mark.parametrize("builder", [explore.running_example_explorer, explore.backprop_explorer])
@@ -107,10 +109,9 @@ def test_no_box_around_the_diagram_in_the_live_picture(builder):
     """The live picture redraws single artists, spines included: the diagram's must be hidden."""
     from PIL import Image
 
-    fig, update, controls = builder()
-    live = live_figure(fig, update, **controls)
+    live = builder()
     picture = np.asarray(Image.open(io.BytesIO(bytes(live.image.value))).convert("L"))
-    box = fig.axes[0].get_window_extent()          # pixels, origin at the bottom left
+    box = live.fig.axes[0].get_window_extent()          # pixels, origin at the bottom left
     height, left = picture.shape[0], int(round(box.x0))
     rows = slice(height - int(box.y1) + 5, height - int(box.y0) - 5)
     dark = [int((picture[rows, c] < 100).sum()) for c in range(left - 2, left + 3)]
@@ -130,21 +131,21 @@ def test_forward_explorer_checks_its_arguments():
 def test_outputs_is_f_at_every_x_and_needs_one_input_and_one_output():
     net = running_example()
     xs = np.array([-3.0, 0.0, 0.25, 2.0])
-    np.testing.assert_allclose(explore.outputs(net, xs), [hand_forward(x)[9] for x in xs],
+    np.testing.assert_allclose(graphnet.outputs_at(net, xs), [hand_forward(x)[9] for x in xs],
                                rtol=0, atol=1e-12)
     assert net.a[1] == 2.0                   # net holds the values of the last x
     from nbtools.graphnet import GraphNetwork
     two = GraphNetwork({1: "input", 2: "input", 3: "sigmoid"}, [(1, 3, 1.0), (2, 3, 1.0)])
     with pytest.raises(ValueError, match="one input and one output"):
-        explore.outputs(two, xs)
+        graphnet.outputs_at(two, xs)
 
 
 # ---- backprop_explorer ------------------------------------------------------------------------
 @pytest.mark.parametrize("x, y", [(1.0, 0.0), (2.0, 0.9), (-1.5, 0.45)])
 def test_backprop_explorer_shows_hand_computed_deltas_and_gradients(x, y):
-    fig, update, controls = explore.backprop_explorer()
-    assert set(controls) == {"x", "y"}
-    art = update(x=x, y=y)
+    live = explore.backprop_explorer()
+    assert set(live.controls) == {"x", "y"}
+    art = live.update(x=x, y=y)
     d, a = hand_deltas(x, y), hand_forward(x)
     shown = labels(art["graph"])
     for j in (3, 4, 6, 7, 9):
@@ -159,8 +160,8 @@ def test_backprop_explorer_shows_hand_computed_deltas_and_gradients(x, y):
 
 @pytest.mark.parametrize("x, y", [(1.0, 0.0), (0.5, 1.0)])
 def test_backprop_explorer_curve_and_tangent_are_loss_and_its_slope(x, y):
-    _, update, _ = explore.backprop_explorer()
-    art = update(x=x, y=y)
+    live = explore.backprop_explorer()
+    art = live.update(x=x, y=y)
 
     def loss(w69):
         return 0.5 * (hand_forward(x, w69=w69)[9] - y) ** 2
@@ -180,20 +181,20 @@ def test_backprop_explorer_curve_and_tangent_are_loss_and_its_slope(x, y):
 
 
 def test_all_deltas_vanish_when_the_target_equals_the_output_and_flip_sign_across_it():
-    _, update, _ = explore.backprop_explorer()
-    art = update(x=1.0, y=hand_forward(1.0)[9])
+    live = explore.backprop_explorer()
+    art = live.update(x=1.0, y=hand_forward(1.0)[9])
     assert all(abs(d) < 1e-15 for d in art["net"].delta.values())
-    update(x=1.0, y=0.0)
+    live.update(x=1.0, y=0.0)
     below = {j: np.sign(d) for j, d in art["net"].delta.items()}
-    update(x=1.0, y=1.0)
+    live.update(x=1.0, y=1.0)
     above = {j: np.sign(d) for j, d in art["net"].delta.items()}
     assert sorted(below) == [3, 4, 6, 7, 9]
     assert all(below[j] == -above[j] != 0 for j in below)
 
 
 def test_backprop_explorer_other_weight_and_bad_arguments():
-    _, update, _ = explore.backprop_explorer(weight=(4, 6), w_span=2.0)
-    art = update(x=1.0, y=0.0)
+    live = explore.backprop_explorer(weight=(4, 6), w_span=2.0)
+    art = live.update(x=1.0, y=0.0)
     ws = art["curve"].get_xdata()
     assert ws[0] == -4.0 and ws[-1] == 0.0
     assert art["graph"]["edges"][(4, 6)].get_edgecolor() != art["graph"]["edges"][(6, 9)].get_edgecolor()
@@ -203,3 +204,88 @@ def test_backprop_explorer_other_weight_and_bad_arguments():
         explore.backprop_explorer(weight="w69")
     with pytest.raises(ValueError, match="y must be in"):
         explore.backprop_explorer(y=2.0)
+
+
+# ---- the slider's graph --------------------------------------------------------------------
+
+def grads_by_label(root):
+    return {v.label: v.grad for v in autograd.topological_order(root) if v.label}
+
+
+def test_relu_loss_by_hand():
+    L = relu_loss(0.75, w=2.0, b=-1.0, t=1.0)     # z = 0.5, a = 0.5, L = (0.5 - 1)^2
+    assert L.data == 0.25
+    g = grads_by_label(L)
+    # dL/da = 2(a - t) = -1; dL/dz = -1; dL/dx = -1 * w; dL/dw = -1 * x; dL/dt = -2(a - t)
+    assert (g["a"], g["z"], g["x"], g["w"], g["b"], g["t"]) == (-1.0, -1.0, -2.0, -0.75, -1.0, 1.0)
+
+
+@pytest.mark.parametrize("x", [0.0, 0.5])             # the neuron is off, or exactly at the kink
+def test_relu_loss_passes_nothing_back_through_an_inactive_relu(x):
+    g = grads_by_label(relu_loss(x))
+    assert g["a"] == -2.0 and g["t"] == 2.0
+    assert g["z"] == g["x"] == g["w"] == g["b"] == 0.0
+
+
+def test_copy_numbers_moves_data_and_grads():
+    old, new = relu_loss(0.0), relu_loss(1.5)
+    copy_numbers(old, new)
+    assert [v.data for v in autograd.topological_order(old)] == \
+        [v.data for v in autograd.topological_order(new)]
+    assert grads_by_label(old) == grads_by_label(new)
+    with pytest.raises(ValueError, match="differ"):
+        copy_numbers(old, Value(1.0) * 2)
+
+
+def test_kink_explorer_update_redraws_numbers_and_tangent():
+    live = kink_explorer(x=0.0)
+    slider = live.controls["x"]
+    assert (slider.min, slider.max, slider.step, slider.value) == (-1.0, 2.0, 0.25, 0.0)
+    art = live.update(0.75)
+    texts = {v.label: t.get_text() for v, t in art["graph"]["boxes"].items()}
+    assert "data 0.7500" in texts["x"] and "grad -2.0000" in texts["x"]
+    assert "data 0.2500" in texts["L"]
+    xs, ys = art["tangent"].get_data()
+    assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(-2.0)   # slope = dL/dx
+    assert list(art["marker"].get_data()[1]) == [0.25]
+    assert "dL/dx = -2.0000" in live.fig.axes[0].get_title()
+    art = live.update(-0.5)
+    assert "grad 0.0000" in {v.label: t.get_text() for v, t in art["graph"]["boxes"].items()}["w"]
+    plt.close(live.fig)
+
+
+def test_kink_explorer_with_live_figure_and_bad_arguments():
+    live = kink_explorer(x=1.0)
+    before = live.image.value
+    live.refresh(x=0.25)
+    assert live.image.value != before and live.image.value[:4] == b"\x89PNG"
+    with pytest.raises(ValueError):
+        kink_explorer(x=5.0)
+    with pytest.raises(ValueError):
+        kink_explorer(x_range=(2.0, 1.0))
+    with pytest.raises(TypeError):
+        kink_explorer(x_range=2.0)
+
+
+@pytest.mark.parametrize("builder, moves", [
+    (explore.running_example_explorer, [dict(x=-2.5, w46=3.0), dict(x=3.5, w46=-4.0)]),
+    (explore.backprop_explorer, [dict(x=2.0, y=0.9), dict(x=-3.0, y=0.1)]),
+    (kink_explorer, [dict(x=x) for x in (-1.0, 0.5, 1.25, 2.0)]),
+])
+def test_the_live_picture_equals_a_full_redraw(builder, moves):
+    """What stays out of the redraw (``still``) must look as it would if everything were drawn."""
+    from PIL import Image
+
+    from nbtools.live import figure_png
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"), dtype=float)
+
+    live = builder()
+    for move in moves:
+        live.set(**move)
+        blitted = pixels(live.image.value)
+        full = pixels(figure_png(live.fig, dpi=live.dpi))
+        assert blitted.shape == full.shape
+        assert np.mean(np.any(np.abs(blitted - full) > 8, axis=2)) < 0.0005, move
+    plt.close(live.fig)
