@@ -11,14 +11,14 @@ takes dL/d(output) and returns dL/d(input), *adding* parameter gradients into ``
 - ``deep_net(depth, width, ...)``: builds the deep test networks of notebooks 06 and 07, as an
   ``nn.Sequential``.
 
-Example::
-
-    >>> import numpy as np
-    >>> net = deep_net(depth=4, width=8, activation="tanh", batchnorm=True, residual=True, seed=0)
-    >>> net.forward(np.zeros((5, 2))).shape
-    (5, 1)
-    >>> len(net.dense)          # 4 hidden Dense layers and the output layer
-    5
+Example
+-------
+>>> import numpy as np
+>>> net = deep_net(depth=4, width=8, activation="tanh", batchnorm=True, residual=True, seed=0)
+>>> net.forward(np.zeros((5, 2))).shape
+(5, 1)
+>>> len(net.dense)          # 4 hidden Dense layers and the output layer
+5
 """
 import numpy as np
 

@@ -20,11 +20,12 @@ The helpers prepare data for training and plotting: ``standardize``, ``train_val
 Longer than 400 lines because it holds seven generators of a few dozen lines each, mostly
 docstring and checks; each one is read on its own, next to the picture of its data set.
 
-Example:
-    >>> from nbtools import data
-    >>> X, y = data.moons(n=100, noise=0.1, seed=0)
-    >>> X.shape, y.shape
-    ((100, 2), (100,))
+Example
+-------
+>>> from nbtools import data
+>>> X, y = data.moons(n=100, noise=0.1, seed=0)
+>>> X.shape, y.shape
+((100, 2), (100,))
 """
 import numpy as np
 
@@ -86,19 +87,22 @@ def linear(n=200, noise=0.1, seed=0, margin=0.25):
     ``s > margin`` and class 0 where ``s < -margin``. With ``noise=0`` the classes are therefore
     strictly separated by an empty band of width ``2 * margin``; noise blurs the band.
 
-    Args:
-        n: number of points (int >= 2).
-        noise: standard deviation of the Gaussian jitter (>= 0).
-        seed: int or numpy Generator.
-        margin: half-width of the empty band around the line, in [0, 1].
+    Parameters
+    ----------
+    n : number of points (int >= 2).
+    noise : standard deviation of the Gaussian jitter (>= 0).
+    seed : int or numpy Generator.
+    margin : half-width of the empty band around the line, in [0, 1].
 
-    Returns:
-        X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
+    Returns
+    -------
+    X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
 
-    Example:
-        >>> X, y = linear(n=50, noise=0.0, seed=1)
-        >>> bool(((0.6 * X[:, 0] + 0.8 * X[:, 1] - 0.25 > 0) == (y == 1)).all())
-        True
+    Example
+    -------
+    >>> X, y = linear(n=50, noise=0.0, seed=1)
+    >>> bool(((0.6 * X[:, 0] + 0.8 * X[:, 1] - 0.25 > 0) == (y == 1)).all())
+    True
     """
     n, noise = _check_n_noise(n, noise)
     margin = check_number(margin, "margin", low=0, high=1)
@@ -123,19 +127,22 @@ def v_shape(n=200, noise=0.1, seed=0, margin=0.15):
     network of logistic units (two hidden units, one per arm of the V, and an output that fires
     when both do) can learn it.
 
-    Args:
-        n: number of points (int >= 2).
-        noise: standard deviation of the Gaussian jitter (>= 0).
-        seed: int or numpy Generator.
-        margin: distance kept empty on both sides of the V, in [0, 1].
+    Parameters
+    ----------
+    n : number of points (int >= 2).
+    noise : standard deviation of the Gaussian jitter (>= 0).
+    seed : int or numpy Generator.
+    margin : distance kept empty on both sides of the V, in [0, 1].
 
-    Returns:
-        X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
+    Returns
+    -------
+    X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
 
-    Example:
-        >>> X, y = v_shape(n=50, noise=0.0, seed=1)
-        >>> bool(((X[:, 1] > np.abs(X[:, 0]) - 1) == (y == 1)).all())
-        True
+    Example
+    -------
+    >>> X, y = v_shape(n=50, noise=0.0, seed=1)
+    >>> bool(((X[:, 1] > np.abs(X[:, 0]) - 1) == (y == 1)).all())
+    True
     """
     n, noise = _check_n_noise(n, noise)
     margin = check_number(margin, "margin", low=0, high=1)
@@ -155,19 +162,22 @@ def xor(n=200, noise=0.1, seed=0, gap=0.2):
     (quadrants II and IV) and ``0`` where they agree (quadrants I and III). Noise is added after
     labelling, so with noise a few points drift into a neighbouring quadrant.
 
-    Args:
-        n: number of points (int >= 2).
-        noise: standard deviation of the Gaussian jitter (>= 0).
-        seed: int or numpy Generator.
-        gap: empty strip kept along both axes, in [0, 1].
+    Parameters
+    ----------
+    n : number of points (int >= 2).
+    noise : standard deviation of the Gaussian jitter (>= 0).
+    seed : int or numpy Generator.
+    gap : empty strip kept along both axes, in [0, 1].
 
-    Returns:
-        X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
+    Returns
+    -------
+    X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
 
-    Example:
-        >>> X, y = xor(n=40, noise=0.0, seed=0)
-        >>> bool(((np.sign(X[:, 0]) != np.sign(X[:, 1])) == (y == 1)).all())
-        True
+    Example
+    -------
+    >>> X, y = xor(n=40, noise=0.0, seed=0)
+    >>> bool(((np.sign(X[:, 0]) != np.sign(X[:, 1])) == (y == 1)).all())
+    True
     """
     n, noise = _check_n_noise(n, noise)
     gap = check_number(gap, "gap", low=0, high=1)
@@ -186,19 +196,22 @@ def circles(n=200, noise=0.05, seed=0, factor=0.5):
 
     Both circles are centred at the origin; the angle of each point is uniform in [0, 2*pi).
 
-    Args:
-        n: number of points (int >= 2).
-        noise: standard deviation of the Gaussian jitter (>= 0).
-        seed: int or numpy Generator.
-        factor: radius of the inner circle relative to the outer one, in (0, 1].
+    Parameters
+    ----------
+    n : number of points (int >= 2).
+    noise : standard deviation of the Gaussian jitter (>= 0).
+    seed : int or numpy Generator.
+    factor : radius of the inner circle relative to the outer one, in (0, 1].
 
-    Returns:
-        X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
+    Returns
+    -------
+    X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
 
-    Example:
-        >>> X, y = circles(n=20, noise=0.0, seed=0, factor=0.5)
-        >>> np.allclose(np.hypot(X[:, 0], X[:, 1]), np.where(y == 0, 1.0, 0.5))
-        True
+    Example
+    -------
+    >>> X, y = circles(n=20, noise=0.0, seed=0, factor=0.5)
+    >>> np.allclose(np.hypot(X[:, 0], X[:, 1]), np.where(y == 0, 1.0, 0.5))
+    True
     """
     n, noise = _check_n_noise(n, noise)
     factor = check_number(factor, "factor", low=0, high=1, low_open=True)
@@ -216,18 +229,21 @@ def moons(n=200, noise=0.1, seed=0):
     Class 0 is the upper half of the unit circle around (-0.5, -0.25); class 1 is the lower half
     of the unit circle around (0.5, 0.25). The angle along each half circle is uniform.
 
-    Args:
-        n: number of points (int >= 2).
-        noise: standard deviation of the Gaussian jitter (>= 0).
-        seed: int or numpy Generator.
+    Parameters
+    ----------
+    n : number of points (int >= 2).
+    noise : standard deviation of the Gaussian jitter (>= 0).
+    seed : int or numpy Generator.
 
-    Returns:
-        X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
+    Returns
+    -------
+    X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
 
-    Example:
-        >>> X, y = moons(n=100, noise=0.1, seed=0)
-        >>> X.shape, sorted(set(y.tolist()))
-        ((100, 2), [0, 1])
+    Example
+    -------
+    >>> X, y = moons(n=100, noise=0.1, seed=0)
+    >>> X.shape, sorted(set(y.tolist()))
+    ((100, 2), [0, 1])
     """
     n, noise = _check_n_noise(n, noise)
     rng = make_rng(seed)
@@ -245,19 +261,22 @@ def spirals(n=200, noise=0.1, seed=0, turns=1.5):
     A point of class c at parameter t (uniform in [0.1, 1]) sits at radius ``r = 2*t`` and angle
     ``theta = 2*pi*turns*t + c*pi``: the second spiral is the first one turned half a circle.
 
-    Args:
-        n: number of points (int >= 2).
-        noise: standard deviation of the Gaussian jitter (>= 0).
-        seed: int or numpy Generator.
-        turns: how many full turns each spiral makes, in (0, 5].
+    Parameters
+    ----------
+    n : number of points (int >= 2).
+    noise : standard deviation of the Gaussian jitter (>= 0).
+    seed : int or numpy Generator.
+    turns : how many full turns each spiral makes, in (0, 5].
 
-    Returns:
-        X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
+    Returns
+    -------
+    X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0 and 1.
 
-    Example:
-        >>> X, y = spirals(n=100, noise=0.0, seed=0)
-        >>> bool(np.hypot(X[:, 0], X[:, 1]).max() <= 2.0)
-        True
+    Example
+    -------
+    >>> X, y = spirals(n=100, noise=0.0, seed=0)
+    >>> bool(np.hypot(X[:, 0], X[:, 1]).max() <= 2.0)
+    True
     """
     n, noise = _check_n_noise(n, noise)
     turns = check_number(turns, "turns", low=0, high=5, low_open=True)
@@ -278,19 +297,22 @@ def blobs(n=200, k=3, noise=0.3, seed=0):
     a circle of radius 1.5. Each point is its centre plus Gaussian noise of standard deviation
     ``noise`` (with ``noise=0`` every point is exactly its centre).
 
-    Args:
-        n: number of points (int >= 2, and at least k so that every class gets a point).
-        k: number of classes (int >= 2).
-        noise: standard deviation of each cluster (>= 0).
-        seed: int or numpy Generator.
+    Parameters
+    ----------
+    n : number of points (int >= 2, and at least k so that every class gets a point).
+    k : number of classes (int >= 2).
+    noise : standard deviation of each cluster (>= 0).
+    seed : int or numpy Generator.
 
-    Returns:
-        X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0..k-1.
+    Returns
+    -------
+    X: float64 array of shape (n, 2); y: int64 array of shape (n,) with labels 0..k-1.
 
-    Example:
-        >>> X, y = blobs(n=90, k=3, seed=0)
-        >>> np.bincount(y).tolist()
-        [30, 30, 30]
+    Example
+    -------
+    >>> X, y = blobs(n=90, k=3, seed=0)
+    >>> np.bincount(y).tolist()
+    [30, 30, 30]
     """
     n, noise = _check_n_noise(n, noise)
     k = check_number(k, "k", low=2, integer=True)
@@ -320,10 +342,11 @@ DATASETS = {
 def load(name, **kwargs):
     """Make the data set called ``name``; keyword arguments go to its generator.
 
-    Example:
-        >>> X, y = load("circles", n=100, noise=0.05, seed=3)
-        >>> X.shape
-        (100, 2)
+    Example
+    -------
+    >>> X, y = load("circles", n=100, noise=0.05, seed=3)
+    >>> X.shape
+    (100, 2)
     """
     key = check_choice(name, "data set name", DATASETS)
     return DATASETS[key](**kwargs)
@@ -341,19 +364,22 @@ def standardize(X, mean=None, std=None):
     standardize validation or test data the same way. A column with standard deviation 0 is only
     shifted (its std is taken as 1), so nothing is divided by zero.
 
-    Args:
-        X: array of shape (n, d).
-        mean, std: arrays of shape (d,), both given or both None.
+    Parameters
+    ----------
+    X : array of shape (n, d).
+    mean, std: arrays of shape (d,), both given or both None.
 
-    Returns:
-        X_std: float64 array of shape (n, d); mean: shape (d,); std: shape (d,), all positive.
+    Returns
+    -------
+    X_std: float64 array of shape (n, d); mean: shape (d,); std: shape (d,), all positive.
 
-    Example:
-        >>> X_train, mean, std = standardize([[0.0, 10.0], [2.0, 30.0]])
-        >>> X_train.tolist(), mean.tolist(), std.tolist()
-        ([[-1.0, -1.0], [1.0, 1.0]], [1.0, 20.0], [1.0, 10.0])
-        >>> standardize([[4.0, 20.0]], mean, std)[0].tolist()
-        [[3.0, 0.0]]
+    Example
+    -------
+    >>> X_train, mean, std = standardize([[0.0, 10.0], [2.0, 30.0]])
+    >>> X_train.tolist(), mean.tolist(), std.tolist()
+    ([[-1.0, -1.0], [1.0, 1.0]], [1.0, 20.0], [1.0, 10.0])
+    >>> standardize([[4.0, 20.0]], mean, std)[0].tolist()
+    [[3.0, 0.0]]
     """
     X = as_float_array(X, "X", ndim=2)
     if (mean is None) != (std is None):
@@ -386,22 +412,25 @@ def train_val_split(X, y, val_fraction=0.25, seed=0, stratify=True):
     balance: the rows are shuffled, grouped by class, and every (1/val_fraction)-th row goes to
     validation.
 
-    Args:
-        X: array of shape (n, d), n >= 2.
-        y: labels of shape (n,).
-        val_fraction: share of rows for validation, in (0, 1).
-        seed: int or numpy Generator.
-        stratify: keep class proportions in both parts.
+    Parameters
+    ----------
+    X : array of shape (n, d), n >= 2.
+    y : labels of shape (n,).
+    val_fraction : share of rows for validation, in (0, 1).
+    seed : int or numpy Generator.
+    stratify : keep class proportions in both parts.
 
-    Returns:
-        X_train (n_train, d), X_val (n_val, d), y_train (n_train,), y_val (n_val,),
-        with n_train + n_val = n.
+    Returns
+    -------
+    X_train (n_train, d), X_val (n_val, d), y_train (n_train,), y_val (n_val,),
+    with n_train + n_val = n.
 
-    Example:
-        >>> X, y = moons(n=100, seed=0)
-        >>> X_train, X_val, y_train, y_val = train_val_split(X, y, val_fraction=0.2, seed=0)
-        >>> len(X_train), len(X_val), int(y_val.sum())
-        (80, 20, 10)
+    Example
+    -------
+    >>> X, y = moons(n=100, seed=0)
+    >>> X_train, X_val, y_train, y_val = train_val_split(X, y, val_fraction=0.2, seed=0)
+    >>> len(X_train), len(X_val), int(y_val.sum())
+    (80, 20, 10)
     """
     X = as_float_array(X, "X", ndim=2)
     y = as_labels(y, "y", n=len(X))
@@ -431,16 +460,19 @@ MAX_CLASSES = 10_000  # one_hot refuses to guess more classes than this from the
 def one_hot(y, n_classes=None):
     """Turn labels into one-hot rows: label c becomes a row of zeros with a 1 in column c.
 
-    Args:
-        y: integer labels of shape (n,).
-        n_classes: number of columns k; default ``max(y) + 1`` (at most ``MAX_CLASSES``).
+    Parameters
+    ----------
+    y : integer labels of shape (n,).
+    n_classes : number of columns k; default ``max(y) + 1`` (at most ``MAX_CLASSES``).
 
-    Returns:
-        float64 array of shape (n, k); every row sums to 1.
+    Returns
+    -------
+    float64 array of shape (n, k); every row sums to 1.
 
-    Example:
-        >>> one_hot([0, 2, 1]).tolist()
-        [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    Example
+    -------
+    >>> one_hot([0, 2, 1]).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     """
     if n_classes is not None:
         n_classes = check_number(n_classes, "n_classes", low=1, integer=True)
@@ -466,19 +498,22 @@ def grid(X, resolution=100, margin=0.5):
     by ``margin`` on every side. Predict on ``points`` and reshape the predictions to
     ``xx.shape`` to draw them with ``ax.contourf(xx, yy, p)``.
 
-    Args:
-        X: array of shape (n, 2).
-        resolution: number of grid lines in each direction (int >= 2).
-        margin: extra room around the data (>= 0).
+    Parameters
+    ----------
+    X : array of shape (n, 2).
+    resolution : number of grid lines in each direction (int >= 2).
+    margin : extra room around the data (>= 0).
 
-    Returns:
-        xx, yy: float64 arrays of shape (resolution, resolution) (as from ``np.meshgrid``);
-        points: float64 array of shape (resolution**2, 2), the rows ``(xx.ravel(), yy.ravel())``.
+    Returns
+    -------
+    xx, yy: float64 arrays of shape (resolution, resolution) (as from ``np.meshgrid``);
+    points: float64 array of shape (resolution**2, 2), the rows ``(xx.ravel(), yy.ravel())``.
 
-    Example:
-        >>> xx, yy, points = grid([[0.0, 0.0], [1.0, 2.0]], resolution=3, margin=0.0)
-        >>> xx[0].tolist(), yy[:, 0].tolist(), points.shape
-        ([0.0, 0.5, 1.0], [0.0, 1.0, 2.0], (9, 2))
+    Example
+    -------
+    >>> xx, yy, points = grid([[0.0, 0.0], [1.0, 2.0]], resolution=3, margin=0.0)
+    >>> xx[0].tolist(), yy[:, 0].tolist(), points.shape
+    ([0.0, 0.5, 1.0], [0.0, 1.0, 2.0], (9, 2))
     """
     X = as_float_array(X, "X", ndim=2)
     if X.shape[1] != 2 or len(X) == 0:

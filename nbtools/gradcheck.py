@@ -13,13 +13,13 @@ matrix, an ``=`` that should be ``+=``) gives relative errors near 1.
 Use ``numerical_gradient`` on any function, or ``check_layer``, ``check_loss`` and
 ``check_network``, which return a dict of the largest relative error per array.
 
-Example::
-
-    >>> import numpy as np
-    >>> x = np.array([1.0, 2.0])
-    >>> g = numerical_gradient(lambda v: np.sum(v**3), x)      # close to 3 x^2 = [3, 12]
-    >>> relative_error(g, 3 * x**2) < 1e-8
-    True
+Example
+-------
+>>> import numpy as np
+>>> x = np.array([1.0, 2.0])
+>>> g = numerical_gradient(lambda v: np.sum(v**3), x)      # close to 3 x^2 = [3, 12]
+>>> relative_error(g, 3 * x**2) < 1e-8
+True
 """
 import numpy as np
 

@@ -12,14 +12,14 @@ first layers barely learn) or grows without bound (exploding gradients). This mo
 
 The plots of these numbers are in ``gradplots``, the sliders in ``explore_gradients``.
 
-Example::
-
-    >>> from nbtools import blocks, data, gradstats
-    >>> X, y = data.moons(n=256, seed=0)
-    >>> net = blocks.deep_net(depth=10, width=32, activation="sigmoid", seed=0)
-    >>> stats = gradstats.layer_stats(net, X, y)
-    >>> stats["grad_W"].shape             # one norm per Dense layer, 10 hidden + 1 output
-    (11,)
+Example
+-------
+>>> from nbtools import blocks, data, gradstats
+>>> X, y = data.moons(n=256, seed=0)
+>>> net = blocks.deep_net(depth=10, width=32, activation="sigmoid", seed=0)
+>>> stats = gradstats.layer_stats(net, X, y)
+>>> stats["grad_W"].shape             # one norm per Dense layer, 10 hidden + 1 output
+(11,)
 """
 import numpy as np
 

@@ -10,12 +10,12 @@ W_ji a_i has variance n_in * s^2 * v. Keeping the variance steady from layer to 
 s^2 = 1 / n_in (LeCun), s^2 = 2 / (n_in + n_out) to balance the forward and backward passes
 (Xavier/Glorot, for tanh and sigmoid), or s^2 = 2 / n_in because ReLU zeroes half its inputs (He).
 
-Example::
-
-    >>> import numpy as np
-    >>> W = he_normal(3, 4, np.random.default_rng(0))
-    >>> W.shape
-    (4, 3)
+Example
+-------
+>>> import numpy as np
+>>> W = he_normal(3, 4, np.random.default_rng(0))
+>>> W.shape
+(4, 3)
 """
 import numpy as np
 

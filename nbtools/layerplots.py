@@ -14,18 +14,18 @@ As in ``nbtools.plots`` (whose colours and shared steps these use), each functio
 ``ax=None`` (a new figure is made only then), draws, and returns a dict of the artists it made;
 the matching ``update_...`` function changes those artists in place for new weights (a slider).
 
-Example::
-
-    >>> from nbtools import data, layerplots, nn
-    >>> X, y = data.moons(seed=0)
-    >>> net = nn.MLP([2, 4, 2, 1], seed=0)
-    >>> space = layerplots.activation_space(net, X, y)         # the penultimate layer: 2 units
-    >>> space = layerplots.update_activation_space(space, net)  # after training, say
-    >>> space["train"].get_offsets().shape                      # each point at its a^(2)
-    (200, 2)
-    >>> bent = layerplots.layer_transformation(net, X, y)       # the input plane, then layer 2
-    >>> [panel["layer"] for panel in bent["panels"]]
-    [0, 2]
+Example
+-------
+>>> from nbtools import data, layerplots, nn
+>>> X, y = data.moons(seed=0)
+>>> net = nn.MLP([2, 4, 2, 1], seed=0)
+>>> space = layerplots.activation_space(net, X, y)         # the penultimate layer: 2 units
+>>> space = layerplots.update_activation_space(space, net)  # after training, say
+>>> space["train"].get_offsets().shape                      # each point at its a^(2)
+(200, 2)
+>>> bent = layerplots.layer_transformation(net, X, y)       # the input plane, then layer 2
+>>> [panel["layer"] for panel in bent["panels"]]
+[0, 2]
 """
 import matplotlib.pyplot as plt
 import numpy as np

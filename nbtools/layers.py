@@ -12,12 +12,12 @@ Inputs that are not float arrays of the right shape (a list, None, a 1-D array, 
 raise a ``TypeError``/``ValueError`` that says what was expected; NaN and inf pass through, as in
 PyTorch. ``backward`` before ``forward`` raises a ``RuntimeError``.
 
-Example::
-
-    >>> import numpy as np
-    >>> layer = Dense(2, 3, seed=0)
-    >>> z = layer.forward(np.ones((5, 2)))          # (5, 3)
-    >>> grad_x = layer.backward(np.ones((5, 3)))    # (5, 2); layer.grads["W"] is now (3, 2)
+Example
+-------
+>>> import numpy as np
+>>> layer = Dense(2, 3, seed=0)
+>>> z = layer.forward(np.ones((5, 2)))          # (5, 3)
+>>> grad_x = layer.backward(np.ones((5, 3)))    # (5, 2); layer.grads["W"] is now (3, 2)
 """
 import numpy as np
 

@@ -16,12 +16,12 @@ directions d1, d2 in weight space, and draw L(theta_c + a d1 + b d2) over a grid
   ``train_paths(net, X, y, optimizers)`` trains copies of one network with several optimizers, so
   that their paths can share one slice.
 
-Example::
-
-    history = training.fit(net, X, y, optimizer=optim.Adam(lr=0.01), snapshot_every=10,
-                           progress=False)
-    plane = slice_through(net, X, y, {"Adam": history.snapshots})
-    art = pathplots.plot(plane, {"Adam": plane.trajectory(history.snapshots)})
+Example
+-------
+history = training.fit(net, X, y, optimizer=optim.Adam(lr=0.01), snapshot_every=10,
+                       progress=False)
+plane = slice_through(net, X, y, {"Adam": history.snapshots})
+art = pathplots.plot(plane, {"Adam": plane.trajectory(history.snapshots)})
 """
 import copy
 

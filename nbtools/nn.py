@@ -14,13 +14,13 @@ keeps every delta^(l) = dL/dz^(l) in ``net.delta``.
 ``blocks`` for deeper networks, batch normalization and skip connections) ending in a Dense output
 layer. ``MLP(sizes)`` builds the list [Dense, activation, Dense, activation, ..., Dense] for you.
 
-Example::
-
-    >>> import numpy as np
-    >>> net = MLP([2, 8, 1], hidden="tanh", output="sigmoid", seed=0)
-    >>> p = net.forward(np.zeros((4, 2)))        # (4, 1) probabilities
-    >>> [a.shape for a in net.a]
-    [(4, 2), (4, 8), (4, 1)]
+Example
+-------
+>>> import numpy as np
+>>> net = MLP([2, 8, 1], hidden="tanh", output="sigmoid", seed=0)
+>>> p = net.forward(np.zeros((4, 2)))        # (4, 1) probabilities
+>>> [a.shape for a in net.a]
+[(4, 2), (4, 8), (4, 1)]
 """
 import numpy as np
 

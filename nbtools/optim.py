@@ -162,12 +162,13 @@ class SGD(Optimizer):
     because v = -lr * b at every step. When a schedule changes lr, they differ: the text's v still
     carries the old learning rate, while here the new lr scales the whole accumulated b at once.
 
-    Example:
-        >>> p = np.array([1.0, -2.0])
-        >>> opt = SGD(lr=0.1, momentum=0.9)
-        >>> opt.step([p], [np.array([1.0, -2.0])])
-        >>> p
-        array([ 0.9, -1.8])
+    Example
+    -------
+    >>> p = np.array([1.0, -2.0])
+    >>> opt = SGD(lr=0.1, momentum=0.9)
+    >>> opt.step([p], [np.array([1.0, -2.0])])
+    >>> p
+    array([ 0.9, -1.8])
     """
 
     def __init__(self, lr=0.001, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
@@ -213,11 +214,12 @@ class RMSProp(Optimizer):
     the divisor is sqrt(v - gbar**2) + eps (a running standard deviation). With momentum mu > 0 the
     scaled step is accumulated first: b = mu * b + g / divisor, then p = p - lr * b.
 
-    Example:
-        >>> p = np.array([1.0, -2.0])
-        >>> RMSProp(lr=0.01, alpha=0.75).step([p], [np.array([1.0, -2.0])])
-        >>> p.round(6)            # v = 0.25 * g**2, so each entry moves by lr * sign(g) / 0.5
-        array([ 0.98, -1.98])
+    Example
+    -------
+    >>> p = np.array([1.0, -2.0])
+    >>> RMSProp(lr=0.01, alpha=0.75).step([p], [np.array([1.0, -2.0])])
+    >>> p.round(6)            # v = 0.25 * g**2, so each entry moves by lr * sign(g) / 0.5
+    array([ 0.98, -1.98])
     """
 
     def __init__(self, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
@@ -267,11 +269,12 @@ class Adam(Optimizer):
     bias. With bias_correction=False, m_hat = m and v_hat = v: the first steps are then
     (1 - beta1) / sqrt(1 - beta2), about 3 times larger than lr with the default betas.
 
-    Example:
-        >>> p = np.array([1.0, -2.0])
-        >>> Adam(lr=0.1).step([p], [np.array([1.0, -2.0])])
-        >>> p.round(6)            # the first step moves every entry by about lr, against sign(g)
-        array([ 0.9, -1.9])
+    Example
+    -------
+    >>> p = np.array([1.0, -2.0])
+    >>> Adam(lr=0.1).step([p], [np.array([1.0, -2.0])])
+    >>> p.round(6)            # the first step moves every entry by about lr, against sign(g)
+    array([ 0.9, -1.9])
     """
 
     def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
@@ -315,11 +318,12 @@ class AdamW(Adam):
     parameters with large gradients are barely decayed. Here every parameter shrinks by the same
     factor (1 - lr * weight_decay) per step.
 
-    Example:
-        >>> p = np.array([1.0, -2.0])
-        >>> AdamW(lr=0.1, weight_decay=0.5).step([p], [np.array([1.0, -2.0])])
-        >>> p.round(6)            # p * (1 - 0.05), then the Adam step of about 0.1
-        array([ 0.85, -1.8 ])
+    Example
+    -------
+    >>> p = np.array([1.0, -2.0])
+    >>> AdamW(lr=0.1, weight_decay=0.5).step([p], [np.array([1.0, -2.0])])
+    >>> p.round(6)            # p * (1 - 0.05), then the Adam step of about 0.1
+    array([ 0.85, -1.8 ])
     """
 
     def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01,

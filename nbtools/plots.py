@@ -16,15 +16,15 @@ drawn by ``nbtools.layerplots``, with the shared steps defined here: ``axes_or_n
 ``check_net``, ``class_colors``, ``scatter_points``, ``output_surface``, ``line_in_view``,
 ``quiet``. The other drawing modules (``gradplots``, ``pathplots``) use ``axes_or_new`` too.
 
-Example::
-
-    >>> from nbtools import data, nn, plots
-    >>> X, y = data.moons(seed=0)
-    >>> net = nn.MLP([2, 8, 1], seed=0)
-    >>> artists = plots.decision_boundary(net, X, y)
-    >>> artists = plots.update_decision_boundary(artists, net)    # after training, say
-    >>> artists["image"].get_array().shape                         # P(y = 1) on a 150 x 150 grid
-    (150, 150)
+Example
+-------
+>>> from nbtools import data, nn, plots
+>>> X, y = data.moons(seed=0)
+>>> net = nn.MLP([2, 8, 1], seed=0)
+>>> artists = plots.decision_boundary(net, X, y)
+>>> artists = plots.update_decision_boundary(artists, net)    # after training, say
+>>> artists["image"].get_array().shape                         # P(y = 1) on a 150 x 150 grid
+(150, 150)
 """
 import functools
 
