@@ -14,6 +14,9 @@ which raises ``AssertionError`` with the message unless the answer is correct.
 Some exercises need more than one comparison; their checks are here too, named after the
 exercise: ``check_momentum_step`` and ``check_adam_step`` (notebook 08) run the student's update
 rule for a few steps and compare the path with ``nbtools.optim``'s.
+
+Longer than 400 lines: it holds one section of checks per notebook, so that every check cell is
+one line and the reference values are computed here, out of the student's sight.
 """
 import numpy as np
 
@@ -154,3 +157,387 @@ def _compare(name, points, expected, hint):
     got = np.full(expected.shape, np.nan)  # a run that stopped early is missing its last points
     got[:len(points)] = points
     return verdict(name, got, expected, hint=hint)
+
+
+# ---- notebook 00: accuracy and the number of parameters ----------------------------------------
+# The reference values are computed here, not in the notebook's check cell, so that the student
+# cannot read (or call) them there.
+
+def check_accuracy(accuracy):
+    """Exercise check: print whether ``accuracy(net, X, y)`` is the fraction of correct predictions."""
+    print(accuracy_verdict(accuracy)[1])
+
+
+def accuracy_verdict(accuracy):
+    """(ok, message): ``accuracy`` on a small trained network and fresh points, against the fraction
+    of points whose predicted class (P(y = 1) >= 0.5 means class 1) equals the label."""
+    from . import data, nn, training
+
+    X, y = data.moons(n=60, noise=0.3, seed=5)
+    net = nn.MLP([2, 3, 1], hidden="tanh", seed=1)
+    training.fit(net, X[:30], y[:30], optimizer=optim.Adam(lr=0.02), epochs=20, batch_size=None,
+                 seed=0, progress=False)
+    expected = np.mean((net.forward(X[30:])[:, 0] >= 0.5) == y[30:])
+    return verdict("accuracy(net, X, y)", accuracy(net, X[30:], y[30:]), expected,
+                   hint="compare (probability >= 0.5) with y, then take the mean; mind the shape "
+                        "(n, 1) versus (n,).")
+
+
+def check_parameter_count(n_parameters):
+    """Exercise check: print whether ``n_parameters`` is the number of weights and biases of
+    nn.MLP([2, 16, 16, 1])."""
+    print(parameter_count_verdict(n_parameters)[1])
+
+
+def parameter_count_verdict(n_parameters):
+    """(ok, message) for the number of parameters of a 2-16-16-1 network."""
+    sizes = (2, 16, 16, 1)
+    expected = sum(n_out * n_in + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    return verdict("the number of parameters", n_parameters, expected,
+                   hint="three layers: 2 -> 16, 16 -> 16, 16 -> 1; each has outputs x inputs weights "
+                        "plus outputs biases.")
+
+
+# ---- notebook 07: He initialization and the variance factor per layer ---------------------------
+
+def check_he_init(he_init):
+    """Exercise check: print whether ``he_init(n_in, n_out, rng)`` draws He weights."""
+    print(he_init_verdict(he_init)[1])
+
+
+def he_init_verdict(he_init, n_in=500, n_out=400):
+    """(ok, message): does ``he_init`` return a random (n_out, n_in) matrix, drawn with ``rng``, with
+    mean 0 and standard deviation sqrt(2 / n_in)? One verdict for all of it, so that a placeholder
+    of the right shape is never called correct."""
+    name = "he_init(500, 400, rng)"
+    try:
+        W = np.asarray(he_init(n_in, n_out, np.random.default_rng(0)), dtype=np.float64)
+    except (TypeError, ValueError):
+        return _say(False, f"Wrong: {name} should return an array of numbers.", "return W at the end.")
+    if W.shape != (n_out, n_in):
+        return _say(False, f"Wrong: {name} should have shape {(n_out, n_in)}, got {W.shape}.",
+                    "row j holds the weights of unit j: (n_out, n_in).")
+    if np.ptp(W) == 0:
+        return _say(False, f"Not yet: {name} is still the placeholder (all entries equal). "
+                           "Fill in the stub above.", "")
+    again = np.asarray(he_init(n_in, n_out, np.random.default_rng(0)), dtype=np.float64)
+    if not np.array_equal(W, again):
+        return _say(False, f"Wrong: {name} gives different weights for the same rng.",
+                    "draw the numbers with the generator you are given, rng.normal(...), not np.random.")
+    if abs(W.mean()) > 0.05 * np.sqrt(2 / n_in):
+        return _say(False, f"Wrong: the mean of {name} is {W.mean():.3g}, it should be about 0.",
+                    "draw from a distribution centred on 0.")
+    return verdict(f"the standard deviation of {name}", np.std(W), np.sqrt(2 / n_in), rtol=0.02,
+                   hint="the *variance* is 2 / n_in, so the standard deviation is np.sqrt(2 / n_in).")
+
+
+def check_variance_factor(variance_factor):
+    """Exercise check: print whether ``variance_factor`` is Var(z) of one layer over Var(z) of the
+    layer before, in a ReLU network with weights of variance s^2 = 3 / n_in."""
+    print(variance_factor_verdict(variance_factor)[1])
+
+
+def variance_factor_verdict(variance_factor):
+    """(ok, message) for the factor n_in * s^2 * (1/2) with s^2 = 3 / n_in."""
+    n_in = 64
+    s2, relu_half = 3 / n_in, 0.5
+    return verdict("the factor of Var(z) per layer", variance_factor, n_in * s2 * relu_half,
+                   hint="Var(z) = n_in s^2 E[relu(z_before)^2], and E[relu(z)^2] = Var(z) / 2.")
+
+
+def check_batchnorm_forward(batchnorm_forward):
+    """Exercise check: print whether ``batchnorm_forward(z, gamma, beta)`` is batch normalization's
+    forward pass in training mode."""
+    print(batchnorm_forward_verdict(batchnorm_forward)[1])
+
+
+def batchnorm_forward_verdict(batchnorm_forward):
+    """(ok, message): ``batchnorm_forward`` on a batch of 6 samples of 3 units, against
+    nbtools.blocks.BatchNorm in training mode."""
+    from .blocks import BatchNorm
+
+    z = np.random.default_rng(3).normal(5.0, 2.0, size=(6, 3))
+    gamma, beta = np.array([1.0, 2.0, 0.5]), np.array([0.0, -1.0, 3.0])
+    bn = BatchNorm(3)
+    bn.params["gamma"][:], bn.params["beta"][:] = gamma, beta
+    return verdict("batchnorm_forward(z, gamma, beta)", batchnorm_forward(z.copy(), gamma, beta),
+                   bn.forward(z), hint="the mean and variance are over the batch, one per column: "
+                                       "z.mean(axis=0), z.var(axis=0).")
+
+
+# ---- notebook 05: counting a grid search --------------------------------------------------------
+
+def _settings(sizes, k):
+    """k ** (weights and biases of a dense network with these layer sizes), as an exact integer."""
+    return k ** sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def check_brute_force_settings(brute_force_settings):
+    """Exercise check: print whether ``brute_force_settings(sizes, k)`` counts the grid search."""
+    print(brute_force_settings_verdict(brute_force_settings)[1])
+
+
+def brute_force_settings_verdict(brute_force_settings):
+    """(ok, message): does ``brute_force_settings(sizes, k)`` return k ** (number of parameters)?
+
+    Tries a few networks (small enough that every answer fits in a 64-bit integer) and compares
+    with a count made here, so the check shows no reference value the student could copy.
+    """
+    hint = "count, layer by layer, one weight per (input, unit) pair and one bias per unit."
+    cases = [([2, 1], 21), ([2, 4, 2, 1], 5), ([3, 5, 1], 2), ([2, 8, 1], 3), ([1, 1], 7)]
+    got = []
+    for sizes, k in cases:
+        try:
+            got.append(brute_force_settings(list(sizes), k))
+        except Exception as error:   # the student's code failed: say where, do not crash the cell
+            return _say(False, f"Wrong: brute_force_settings({sizes}, {k}) raised "
+                               f"{type(error).__name__}: {error}.", hint)
+    if all(isinstance(g, (int, float, np.number)) and g == 0 for g in got):
+        return _say(False, "Not yet: brute_force_settings still returns the placeholder 0. "
+                           "Fill in the stub above.", "")
+    for (sizes, k), g in zip(cases, got):
+        want = _settings(sizes, k)
+        try:
+            ok = g == want or np.isclose(float(g), float(want), rtol=1e-9, atol=0)
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
+            n = round(np.log(want) / np.log(k))
+            try:
+                yours = f"about {k}**{np.log(float(g)) / np.log(k):.3g}" if float(g) > 0 else repr(g)
+            except (TypeError, ValueError, OverflowError):
+                yours = repr(g)
+            return _say(False, f"Wrong: brute_force_settings({sizes}, {k}) should be {k}**{n} "
+                               f"({n} parameters), got {yours}.", hint)
+    return _say(True, f"Correct: brute_force_settings counts the settings of all {len(cases)} "
+                      f"networks tried.", "")
+
+
+# ---- notebook 06: dead units ------------------------------------------------------------------
+
+_DEAD_CASES = [
+    np.array([[0.0, 1.0, 0.0, 0.0], [0.0, 2.0, 0.5, 0.0], [0.0, 0.0, 0.0, 3.0]]),
+    np.array([[0.0, 0.0, 1e-12], [0.0, 0.0, 0.0]]),          # a tiny value is still alive
+    np.zeros((4, 3)),                                        # every unit dead
+    np.array([[0.5, 0.0, 2.0, 0.1, 0.0]]),                    # one sample
+    np.abs(np.random.default_rng(0).normal(size=(6, 4))),    # no unit dead
+]
+
+
+def check_dead_fraction(dead_fraction, a=None):
+    """Exercise check: print whether ``dead_fraction(a)`` is the fraction of all-zero columns of a.
+
+    Tries a few activation matrices kept here, and ``a`` (a layer's activations, say) if given.
+    """
+    print(dead_fraction_verdict(dead_fraction, a)[1])
+
+
+def dead_fraction_verdict(dead_fraction, a=None):
+    """(ok, message): ``dead_fraction`` against the fraction of columns that are 0 in every row."""
+    cases = _DEAD_CASES + ([np.asarray(a, dtype=np.float64)] if a is not None else [])
+    expected = [float(np.mean(np.all(case == 0, axis=0))) for case in cases]
+    got = []
+    for case in cases:
+        try:
+            got.append(dead_fraction(case.copy()))
+        except Exception as error:   # the student's code failed: say so, do not crash the cell
+            return _say(False, f"Wrong: dead_fraction raised {type(error).__name__}: {error} on an "
+                               f"array of shape {case.shape}.", "")
+    return verdict(f"dead_fraction on {len(cases)} activation matrices (one entry each)", got,
+                   expected, hint="a unit is a column; it is dead only if its whole column is 0. "
+                                  "Return a fraction of the columns, a number from 0 to 1.")
+
+
+# ---- notebook 08, exercise 3: questions answered with the optimizer race ------------------------
+# The answers are found here by running the race's settings (tests check that these settings are
+# the race's own), never written down, so the notebook's check cells show no answer.
+
+_RACE_QUADRATIC = Quadratic(condition=20.0, angle=0.5)      # the race's "quadratic"
+_RACE_STEPS, _NOTCH = 200, 10 ** 0.1                          # a learning-rate slider's notch
+_RACE_NAMES = ("SGD", "momentum", "Nesterov", "RMSProp", "Adam")
+
+
+def _race_saddle_runs(noise):
+    """The race on its saddle with its default settings, started on the ridge (start y = 0)."""
+    from .landscapes import Saddle
+    from .walks import run_all
+
+    lr, lr_adam = 1e-2, 10 ** round(np.log10(5e-2), 1)
+    optimizers = {"SGD": optim.SGD(lr=lr), "momentum": optim.SGD(lr=lr, momentum=0.9),
+                  "Nesterov": optim.SGD(lr=lr, momentum=0.9, nesterov=True),
+                  "RMSProp": optim.RMSProp(lr=lr, alpha=0.99), "Adam": optim.Adam(lr=lr_adam)}
+    return run_all(optimizers, Saddle(bounded=True), start=(1.5, 0.0), steps=_RACE_STEPS,
+                   noise=noise, seed=0)
+
+
+def _sgd_reaches_minimum(lr):
+    path = run(optim.SGD(lr=lr), _RACE_QUADRATIC, (-2.5, 1.5), _RACE_STEPS)
+    return (not path.diverged and path.losses[-1] - _RACE_QUADRATIC.f_min < 1e-6), path
+
+
+def check_stability_edge(largest_converging_lr, lambda_max):
+    """Exercise check (08, 3a): print one verdict for each answer."""
+    for ok, message in stability_edge_verdicts(largest_converging_lr, lambda_max):
+        print(message)
+
+
+def stability_edge_verdicts(largest_converging_lr, lambda_max):
+    """[(ok, message), (ok, message)]: is ``largest_converging_lr`` a rate at which SGD reaches the
+    minimum of the race's quadratic in 200 steps while one notch higher it does not, and is
+    ``lambda_max`` the largest eigenvalue of that quadratic's Hessian?"""
+    name = "largest_converging_lr"
+    try:
+        lr = float(largest_converging_lr)
+    except (TypeError, ValueError):
+        first = _say(False, f"Wrong: {name} should be a number, got "
+                            f"{type(largest_converging_lr).__name__}.", "")
+    else:
+        if lr == 0:
+            first = _say(False, f"Not yet: {name} is still the placeholder 0. Find it with the race.", "")
+        elif not 0 < lr < 1:
+            first = _say(False, f"Wrong: {name} = {lr:g} is outside the slider's range (0, 1).", "")
+        else:
+            ok_here, path = _sgd_reaches_minimum(lr)
+            ok_next, _ = _sgd_reaches_minimum(lr * _NOTCH)
+            if ok_here and not ok_next:
+                first = _say(True, f"Correct: at {lr:.3g} SGD reaches the minimum in 200 steps; one "
+                                   f"notch higher it does not.", "")
+            elif ok_here:
+                first = _say(False, f"Wrong: one notch higher, at {lr * _NOTCH:.3g}, SGD still reaches "
+                                    f"the minimum.", "raise the SGD slider until the next notch fails.")
+            else:
+                what = (f"diverges at step {path.diverged_at}" if path.diverged
+                        else "does not reach the minimum in 200 steps")
+                first = _say(False, f"Wrong: at {lr:.3g} SGD {what}.",
+                             "the rate you want is the last notch before SGD stops arriving.")
+    expected = np.linalg.eigvalsh(_RACE_QUADRATIC.hessian(np.zeros(2))).max()
+    second = verdict("lambda_max", lambda_max, expected,
+                     hint="the Hessian of a quadratic is the same everywhere: "
+                          "np.linalg.eigvalsh(surface.hessian(point)).max(); the condition number "
+                          "is the largest eigenvalue over the smallest.")
+    return [first, second]
+
+
+def check_saddle_escapes(stuck_without_noise, escaped_with_noise):
+    """Exercise check (08, 3b): print one verdict for each set of optimizer names."""
+    for ok, message in saddle_escape_verdicts(stuck_without_noise, escaped_with_noise):
+        print(message)
+
+
+def saddle_escape_verdicts(stuck_without_noise, escaped_with_noise):
+    """[(ok, message), (ok, message)]: which of the race's five optimizers end at the saddle (loss
+    within 0.01 of 0) when started on the ridge without noise, and which end in a minimum (loss
+    within 0.05 of -1) with noise σ = 0.1 (seed 0)?"""
+    results = []
+    for answer, name, noise, test in (
+            (stuck_without_noise, "stuck_without_noise", 0.0, lambda loss: abs(loss) < 0.01),
+            (escaped_with_noise, "escaped_with_noise", 0.1, lambda loss: abs(loss + 1) < 0.05)):
+        try:
+            given = set(answer)
+        except TypeError:
+            results.append(_say(False, f"Wrong: {name} should be a set of names, got "
+                                       f"{type(answer).__name__}.", ""))
+            continue
+        unknown = given - set(_RACE_NAMES)
+        if unknown:
+            results.append(_say(False, f"Wrong: {name} holds {sorted(map(str, unknown))}; use the "
+                                       f"names {list(_RACE_NAMES)}.", ""))
+            continue
+        if not given:
+            results.append(_say(False, f"Not yet: {name} is still the empty placeholder set.", ""))
+            continue
+        expected = {label for label, path in _race_saddle_runs(noise).items()
+                    if test(path.losses[-1])}
+        if given == expected:
+            results.append(_say(True, f"Correct: {name} is right.", ""))
+        else:
+            wrong = len(given ^ expected)
+            results.append(_say(False, f"Wrong: {name} misjudges {wrong} of the 5 optimizers.",
+                                "run the race on saddle with start y = 0 (and noise σ as asked) and "
+                                "look at where each path ends and at its loss."))
+    return results
+
+
+def check_adam_without_momentum(optimizer_name, alpha):
+    """Exercise check (08, 3c): print whether ``optimizer_name`` with averaging rate ``alpha``
+    steps like Adam with beta1 = 0 and beta2 = 0.999."""
+    print(adam_without_momentum_verdict(optimizer_name, alpha)[1])
+
+
+def adam_without_momentum_verdict(optimizer_name, alpha, steps=6000):
+    """(ok, message): is ``optimizer_name`` RMSProp, and after ``steps`` steps on the same
+    gradients (a seeded sequence whose size jumps near the end), do RMSProp(alpha) and
+    Adam(betas=(0, 0.999)) take the same last steps (within 1%)? Early on they differ by Adam's
+    bias correction only."""
+    if optimizer_name in ("", None):
+        return _say(False, "Not yet: the optimizer's name is still the placeholder.", "")
+    if optimizer_name not in _RACE_NAMES:
+        return _say(False, f"Wrong: {optimizer_name!r} is not one of {list(_RACE_NAMES)}.", "")
+    if optimizer_name != "RMSProp":
+        return _say(False, f"Wrong: {optimizer_name} does not scale each coordinate by a running "
+                           f"average of g**2, as Adam still does with beta1 = 0.", "")
+    try:
+        alpha = float(alpha)
+    except (TypeError, ValueError):
+        return _say(False, f"Wrong: alpha should be a number, got {type(alpha).__name__}.", "")
+    if alpha == 0:
+        return _say(False, "Not yet: alpha is still the placeholder 0.", "")
+    if not 0 < alpha < 1:
+        return _say(False, f"Wrong: alpha = {alpha:g}; RMSProp's alpha lies between 0 and 1.", "")
+    rng = np.random.default_rng(0)
+    grads = rng.standard_normal((steps, 2)) * np.where(np.arange(steps) < steps - 20, 1.0, 10.0)[:, None]
+    moves = []
+    for optimizer in (optim.Adam(lr=0.01, betas=(0.0, 0.999)), optim.RMSProp(lr=0.01, alpha=alpha)):
+        p, last = np.zeros(2), []
+        for g in grads:
+            before = p.copy()
+            optimizer.step([p], [g])
+            last.append(p - before)
+        moves.append(np.array(last[-40:]))
+    gap = np.abs(moves[0] - moves[1]).max() / np.abs(moves[0]).max()
+    if gap < 0.01:
+        return _say(True, f"Correct: RMSProp with alpha = {alpha:g} takes Adam's steps (beta1 = 0).", "")
+    return _say(False, f"Wrong: with alpha = {alpha:g} RMSProp's steps differ from Adam's by up to "
+                       f"{gap:.0%}.", "with beta1 = 0, m is just the gradient; which of Adam's "
+                                      "averages is then RMSProp's running average of g**2?")
+
+
+# ---- notebook 01: the reference values are computed here, out of the student's sight ----------
+
+def check_forward_by_hand(forward_by_hand, xs=(-2.0, -0.5, 1.0, 3.0)):
+    """Notebook 01, Exercise 1: ``forward_by_hand(x)`` against the running example's output a9."""
+    from .graphnet import running_example
+    expected = [running_example().forward(x)[0] for x in xs]
+    check(f"forward_by_hand(x) for x in {list(xs)}", [forward_by_hand(x) for x in xs], expected,
+          hint="every neuron but the input and bias neurons adds its bias weight (times 1) "
+               "and applies sigmoid; the input neuron passes x on unchanged.")
+
+
+def check_layer_6_7(layer_6_7):
+    """Notebook 01, Exercise 2: the (W, b) of the layer that computes neurons 6, 7 from 3, 4."""
+    from .graphnet import running_example
+    truth = running_example().to_matrices()[1]
+    answer = layer_6_7()
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        print("Wrong: layer_6_7() should return a pair (W, b).")
+        return
+    W, b = answer
+    check("W", W, truth["W"], hint="row r holds the weights INTO neuron [6, 7][r] (they belong "
+          "to the receiving neuron), column c those FROM neuron [3, 4][c]; a missing edge is 0.")
+    check("b", b, truth["b"], hint="b holds the weights from bias neuron 5 into 6 and 7.")
+
+
+# ---- notebook 02 -------------------------------------------------------------------------------
+
+V_WEIGHTS = [np.array([[-3.0, 3.0], [3.0, 3.0]]), np.array([3.0, 3.0]),
+             np.array([[6.0, 6.0]]), np.array([-9.0])]   # the hand-made V of notebook 02's recipe
+
+
+def check_output_for_one_point(output_for_one_point, point=(0.5, 1.0)):
+    """Notebook 02, Exercise 1: the 2-2-1 sigmoid network's y_hat for one point, with the V weights."""
+    x = np.asarray(point, dtype=np.float64)
+    W1, b1, W2, b2 = V_WEIGHTS
+    a1 = 1 / (1 + np.exp(-(W1 @ x + b1)))
+    expected = float((1 / (1 + np.exp(-(W2 @ a1 + b2))))[0])
+    check(f"y_hat at x = {tuple(point)}", output_for_one_point(x, *[w.copy() for w in V_WEIGHTS]),
+          expected, hint="a1 = sigmoid(W1 @ x + b1), then y_hat = sigmoid(W2 @ a1 + b2).")

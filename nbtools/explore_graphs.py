@@ -1,4 +1,5 @@
-"""Sliders on graphs: the running example of notebooks 01 and 03, a ReLU kink in notebook 04.
+"""Sliders on graphs: the running example of notebooks 01 and 03, the output loss of notebook 03,
+a ReLU kink in notebook 04.
 
 Each builder draws a figure once and returns a ``LiveFigure`` (``nbtools.live``) whose
 ``update(**values)`` sets the graph up for the slider values, recomputes it, rewrites the
@@ -11,6 +12,8 @@ The sliders call ``update`` when released rather than at every pixel of a drag
 - ``backprop_explorer`` shows the backward pass (notebook 03): every delta and every weight
   gradient on the diagram, beside the loss as a function of one weight with its tangent, whose
   slope is that weight's gradient.
+- ``output_loss_explorer`` (notebook 03) compares squared loss and cross-entropy for one sigmoid
+  output: both losses and their slopes dC/dz as functions of the output's pre-activation z.
 - ``kink_explorer`` (notebook 04) draws the Value graph of L = (relu(w x + b) - t)^2 with every
   data and grad, beside L(x) and its tangent; ``relu_loss`` builds that graph and
   ``copy_numbers`` moves a new graph's numbers into the drawn one.
@@ -23,7 +26,7 @@ import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import graphdraw, graphnet
+from . import graphdraw, graphnet, losses
 from ._checks import check_number
 from .autograd import Value, topological_order
 from .live import LiveFigure
@@ -279,6 +282,87 @@ def kink_explorer(x=0.0, w=2.0, b=-1.0, t=1.0, x_range=(-1.0, 2.0), step=0.25):
                                             description="x", continuous_update=False)}
     # the arrows, operation symbols, curve, kink line and legend never move (the tangent stays
     # clear of the legend): drawn once, with the axes
-    still = [*graph["edges"], *graph["ops"].values(), curve, legend, *ax_curve.lines[1:-2]]
+    still = [*graph["edges"], *graph["repeats"], *graph["ops"].values(), curve, legend,
+             *ax_curve.lines[1:-2]]
     return LiveFigure(fig, update, controls, still=still)
 
+
+
+# ---- squared loss or cross-entropy for a sigmoid output (notebook 03) ---------------------
+
+def output_loss_curves(z, y):
+    """Both losses of one sigmoid output a = sigmoid(z) with target y, and their slopes dC/dz.
+
+    Returns a dict of arrays shaped like ``z``: ``a``, ``squared`` = 1/2 (a - y)^2 with
+    ``squared_dz`` = (a - y) a (1 - a), and ``bce`` = -[y log a + (1 - y) log(1 - a)] with
+    ``bce_dz`` = a - y, both computed by ``nbtools.losses`` from the logits z (so no log(0)).
+    """
+    z = np.asarray(z, dtype=float).ravel()
+    y = check_number(y, "y", 0.0, 1.0)
+    if y not in (0.0, 1.0):
+        raise ValueError(f"y must be the label 0 or 1, got {y!r}.")
+    labels = np.full(len(z), int(y))
+    a = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+    n = len(z)
+    mse, bce = losses.MeanSquaredError(), losses.BinaryCrossEntropy()
+    out = {"a": a, "squared": 0.5 * (a - y) ** 2, "bce": np.empty(n), "bce_dz": np.empty(n)}
+    mse(a, labels.astype(float))
+    out["squared_dz"] = mse.backward().ravel() * n * a * (1 - a)   # dC/da times sigma'(z)
+    for k in range(n):                                           # one example each
+        out["bce"][k] = bce(z[k:k + 1], labels[k:k + 1], logits=True)
+        out["bce_dz"][k] = bce.backward()[0, 0]
+    return out
+
+
+def output_loss_explorer(z=-4.0, y=1, z_range=(-8.0, 8.0)):
+    """One sigmoid output a = sigmoid(z) with target y: squared loss against cross-entropy.
+
+    Left: the two losses as functions of the output's pre-activation z. Right: their slopes
+    dC/dz, the delta the output neuron sends backwards. A dot marks the current z; slide it to a
+    confidently wrong prediction (z far below 0 for y = 1) and compare the two deltas.
+
+    Returns a ``LiveFigure``; its ``update(z, y)`` returns a dict with the Line2D ``curves``
+    ({"squared", "bce", "squared_dz", "bce_dz"}) and ``markers`` (the same keys).
+    """
+    low, high = _check_range(z_range, "z_range")
+    z = check_number(z, "z", low, high)
+    if y not in (0, 1):
+        raise ValueError(f"y must be the label 0 or 1, got {y!r}.")
+    zs = np.linspace(low, high, 321)
+    fig, (ax_c, ax_d) = plt.subplots(1, 2, figsize=(11, 3.8))
+    styles = {"squared": ("C0", "squared loss ½(a − y)²"), "bce": ("C3", "cross-entropy")}
+    curves, markers = {}, {}
+    for key, (color, name) in styles.items():
+        curves[key], = ax_c.plot(zs, zs * 0, color=color, lw=2, label=name)
+        curves[key + "_dz"], = ax_d.plot(zs, zs * 0, color=color, lw=2, label=name)
+        markers[key], = ax_c.plot([z], [0.0], "o", color=color, ms=8, zorder=3)
+        markers[key + "_dz"], = ax_d.plot([z], [0.0], "o", color=color, ms=8, zorder=3)
+    ax_c.set(xlabel="pre-activation z of the output", ylabel="loss C", xlim=(low, high),
+             ylim=(-0.2, 8.5))
+    ax_d.set(xlabel="pre-activation z of the output", ylabel="dC/dz (the output's delta)",
+             xlim=(low, high), ylim=(-1.1, 1.1))
+    for ax in (ax_c, ax_d):
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.grid(alpha=0.3)
+    ax_c.legend(loc="upper center", fontsize=9)
+    art = {"curves": curves, "markers": markers}
+
+    def update(z, y):
+        whole, here = output_loss_curves(zs, y), output_loss_curves([z], y)
+        for key, line in curves.items():
+            line.set_ydata(whole[key])
+            markers[key].set_data([z], here[key])
+        a = here["a"][0]
+        ax_c.set_title(f"y = {y},  a = σ({z:.2f}) = {a:.4f}", fontsize=11)
+        ax_d.set_title(f"dC/dz:  squared {here['squared_dz'][0]:.4f},  "
+                       f"cross-entropy {here['bce_dz'][0]:.4f}", fontsize=11)
+        return art
+
+    update(z, y)
+    fig.tight_layout()
+    controls = {
+        "z": ipywidgets.FloatSlider(value=z, min=low, max=high, step=0.5, description="z",
+                                    continuous_update=False),
+        "y": ipywidgets.Dropdown(options=[0, 1], value=y, description="target y"),
+    }
+    return LiveFigure(fig, update, controls)

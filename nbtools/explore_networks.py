@@ -180,9 +180,10 @@ def training_playground(data="moons", noise=0.1, hidden="16-16", activation="rel
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
     boundary = plots.decision_boundary(net, X, y, ax=axes[0], X_val=X_val, y_val=y_val,
                                        resolution=resolution, extent=(-2.6, 2.6, -2.6, 2.6))
-    space = layerplots.activation_space(net, X, y, ax=axes[1], X_val=X_val, y_val=y_val)
-    axes[1].set_xticks([])   # its scale changes with every run; no ticks keeps redrawing fast
-    axes[1].set_yticks([])
+    # round axis limits change only when the spread crosses 1, 2, 5, 10, ...: the tick labels
+    # stay, and most moves redraw only the points (see live.LiveFigure.render)
+    space = layerplots.activation_space(net, X, y, ax=axes[1], X_val=X_val, y_val=y_val,
+                                        round_limits=True)
     curves = plots.training_curves(history, ax=axes[2])
     axes[2].set_ylim(1e-3, 2.0)
     axes[0].set_title("train\nvalidation", fontsize=9)   # room for the two title lines of update

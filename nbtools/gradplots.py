@@ -78,18 +78,26 @@ def activation_functions(names=ACTIVATION_NAMES, ax=None, alpha=0.1, z_max=5.0):
     ``names``: activations of ``nbtools.layers.ACTIVATIONS``; ``alpha``: the leaky ReLU's slope for
     z < 0; ``ax``: a pair of axes (a new figure when None). Values come from the layers' own
     ``forward`` and derivative ``df``. The dotted line marks sigma'(z) = 1/4, the sigmoid's
-    largest slope. Returns {"lines": {name: Line2D}, "derivatives": {name: Line2D}, "ax": (ax1, ax2)}.
+    largest slope. A derivative that jumps at z = 0 (ReLU, leaky ReLU) is drawn as two pieces with
+    no line between them: a filled dot marks the value the layer's ``df`` takes at 0, an open dot
+    the other side's limit (at the corner itself there is no derivative; notebook 04).
+    Returns {"lines": {name: Line2D}, "derivatives": {name: Line2D},
+    "jumps": {name: (filled Line2D, open Line2D)}, "ax": (ax1, ax2)}.
     """
     names = [check_choice(n, "activation", ACTIVATIONS) for n in names]
     if ax is None:
         _, ax = plt.subplots(1, 2, figsize=(9, 3.4))
     ax_f, ax_d = ax
     z = np.linspace(-check_number(z_max, "z_max", low=0.0, low_open=True), z_max, 401)
-    art = {"ax": (ax_f, ax_d), "z": z, "lines": {}, "derivatives": {}}
+    art = {"ax": (ax_f, ax_d), "z": z, "lines": {}, "derivatives": {}, "jumps": {}}
     for i, name in enumerate(names):
         style = {"color": f"C{i}", "lw": 2, "ls": "--" if name == "leaky_relu" else "-", "label": name}
         art["lines"][name], = ax_f.plot(z, z, **style)
         art["derivatives"][name], = ax_d.plot(z, z, **style)
+        # open dots first and larger, so a filled dot of another curve at the same place stays visible
+        art["jumps"][name] = (ax_d.plot([], [], "o", color=f"C{i}", ms=5, zorder=4)[0],
+                              ax_d.plot([], [], "o", color=f"C{i}", mfc="white", mew=1.5, ms=8,
+                                        zorder=3.5)[0])
     ax_d.axhline(0.25, color="k", ls=":", lw=1)
     ax_d.annotate("1/4, the sigmoid's\nlargest slope", (z[-1], 0.25), xytext=(0, 4), ha="right",
                   textcoords="offset points", fontsize=8)
@@ -110,8 +118,30 @@ def update_activation_functions(art, alpha=0.1):
         act = ACTIVATIONS[name](alpha) if name == "leaky_relu" else ACTIVATIONS[name]()
         line.set_ydata(act.forward(z)[0])
         if isinstance(act, Activation):
-            art["derivatives"][name].set_ydata(act.df()[0])
+            _draw_derivative(art, name, act, z[0], act.df()[0])
     return art
+
+
+def _draw_derivative(art, name, act, z, slope, tiny=1e-9):
+    """Draw ``slope`` = sigma'(z) on its line; if it jumps at z = 0, as two pieces with dots there.
+
+    The filled dot is the value ``act.df()`` gives at z = 0 exactly, the open dot the limit from
+    the side that does not take it. The pieces end at z = 0, with no segment joining them.
+    """
+    act.forward(np.array([[-tiny, 0.0, tiny]]))
+    left, at, right = act.df()[0]
+    filled, hollow = art["jumps"][name]
+    if abs(right - left) < 1e-6:
+        art["derivatives"][name].set_data(z, slope)
+        filled.set_data([], [])
+        hollow.set_data([], [])
+        return
+    neg, pos = z < 0, z > 0
+    art["derivatives"][name].set_data(np.r_[z[neg], 0.0, np.nan, 0.0, z[pos]],
+                                      np.r_[slope[neg], left, np.nan, right, slope[pos]])
+    filled.set_data([0.0], [at])
+    others = [v for v in (left, right) if abs(v - at) > 1e-12]
+    hollow.set_data([0.0] * len(others), others)
 
 
 def stats_by_layer(stats, keys=("grad_W", "delta"), ax=None, label=None, log=True, color=None):

@@ -7,6 +7,7 @@ Each Value is a box with its label (if it has one), its data and its gradient; t
 made it is a small circle just left of the box, with arrows from the operation's inputs. Columns
 run left to right: the final result on the right, every other Value one column left of the
 leftmost Value that uses it. An edge that has to skip columns bends around the boxes in between.
+An operation that uses one Value twice (``a + a``, ``a * a``) gets two arrows from it, bowed apart.
 (Python numbers in an expression, like the 2 in ``2 * x``, are constants and get no box.)
 
 ``draw_graph`` returns the artists it made; after another ``backward()``, call
@@ -36,6 +37,7 @@ from .graphnet import GraphNetwork
 COLUMN = 2.1    # inches between columns of boxes
 OP_GAP = 0.9    # inches from an operation circle to its result's box
 ROW = 0.75      # inches per row
+REUSE_RAD = 0.35  # how far the two arrows of a value used twice (a + a) bow apart
 OP_SYMBOLS = {"*": "×", "-": "−", "sigmoid": "σ", "relu": "ReLU"}
 
 
@@ -127,7 +129,10 @@ def draw_graph(root, ax=None, show_grad=True, fontsize=8):
     -------
     dict with ``"boxes"`` ({Value: Text}, the value boxes), ``"ops"`` ({Value: Text}, the
     operation circle of each non-leaf Value), ``"edges"`` (list of FancyArrowPatch, the arrows
-    and the segments of bent edges) and ``"show_grad"``. ``update_graph`` takes this dict.
+    and the segments of bent edges, one per distinct input of an operation), ``"repeats"``
+    (the second arrow of each input an operation uses twice, as in ``a + a`` or ``a * a``: the
+    two arrows bow apart, so the reuse shows) and ``"show_grad"``. ``update_graph`` takes
+    this dict.
 
     Example
     -------
@@ -166,15 +171,24 @@ def draw_graph(root, ax=None, show_grad=True, fontsize=8):
                              va="center", fontsize=fontsize, zorder=2,
                              bbox=dict(boxstyle="circle,pad=0.25", fc="white", ec="0.3"))
             arrows.append(_segment(ax, ops[v], boxes[v]))  # operation -> its result
+    repeats = []
     for (child, parent), bends in routes.items():     # each input -> the operation using it
         points = [boxes[child]] + [xy(b) for b in bends] + [ops[parent]]
+        uses = parent._prev.count(child)              # 2 for a + a or a * a
         for start, end in zip(points, points[1:]):
-            arrows.append(_segment(ax, start, end, head=end is ops[parent]))
-    return {"boxes": boxes, "ops": ops, "edges": arrows, "show_grad": show_grad}
+            last = end is ops[parent]
+            if last and uses > 1:  # one arrow per use, bowed apart, so the reuse is visible
+                arrows.append(_segment(ax, start, end, rad=REUSE_RAD))
+                repeats.append(_segment(ax, start, end, rad=-REUSE_RAD))
+            else:
+                arrows.append(_segment(ax, start, end, head=last))
+    return {"boxes": boxes, "ops": ops, "edges": arrows, "repeats": repeats,
+            "show_grad": show_grad}
 
 
-def _segment(ax, start, end, head=True):
-    """A straight arrow (or line) between two points; a Text end is clipped to its box."""
+def _segment(ax, start, end, head=True, rad=0.0):
+    """An arrow (or line) between two points, straight or bowed by ``rad`` (matplotlib's arc3);
+    a Text end is clipped to its box."""
     ends = []
     for p in (start, end):
         ends.append((p.get_position(), p.get_bbox_patch()) if hasattr(p, "get_bbox_patch")
@@ -182,7 +196,8 @@ def _segment(ax, start, end, head=True):
     (posA, patchA), (posB, patchB) = ends
     arrow = FancyArrowPatch(posA, posB, arrowstyle="-|>" if head else "-", mutation_scale=10,
                             color="0.35", lw=0.9, zorder=3, patchA=patchA, patchB=patchB,
-                            shrinkA=1 if patchA else 0, shrinkB=1 if patchB else 0)
+                            shrinkA=1 if patchA else 0, shrinkB=1 if patchB else 0,
+                            connectionstyle=f"arc3,rad={rad}")
     ax.add_patch(arrow)
     return arrow
 
@@ -210,13 +225,12 @@ def _network_layout(net):
 
 
 def _edge_geometry(p0, p2, rad):
-    """Where an edge from the neuron at p0 to the one at p2 starts, ends, and has its label.
+    """Where an edge from the neuron at p0 to the one at p2 starts and ends, and its curve.
 
     The edge is matplotlib's ``arc3`` curve: a quadratic Bezier through the control point c at
     ``rad`` times the edge length sideways from the midpoint (rad = 0: a straight line). It
-    starts and ends on the two circles. A straight edge's label sits 2/3 of the way along (past
-    the crossings in the middle, near the receiving neuron the weight belongs to); an arc's label
-    sits at its top.
+    starts and ends on the two circles. Returns ``(start, end, point)`` with ``point(t)`` the
+    curve's point at t in [0, 1].
     """
     (x0, y0), (x2, y2) = p0, p2
     c = ((x0 + x2) / 2 + rad * (y2 - y0), (y0 + y2) / 2 - rad * (x2 - x0))
@@ -225,9 +239,40 @@ def _edge_geometry(p0, p2, rad):
         d = math.hypot(q[0] - p[0], q[1] - p[1])
         return (p[0] + RADIUS * (q[0] - p[0]) / d, p[1] + RADIUS * (q[1] - p[1]) / d)
 
-    t = 0.66 if rad == 0 else 0.5
-    label = tuple((1 - t) ** 2 * p0[k] + 2 * t * (1 - t) * c[k] + t ** 2 * p2[k] for k in (0, 1))
-    return towards(p0, c), towards(p2, c), label
+    def point(t):
+        return tuple((1 - t) ** 2 * p0[k] + 2 * t * (1 - t) * c[k] + t ** 2 * p2[k] for k in (0, 1))
+
+    return towards(p0, c), towards(p2, c), point
+
+
+LABEL_W, LABEL_H = 0.4, 0.2   # half the size of an edge label, in data units
+LABEL_TS = [0.3 + 0.025 * k for k in range(23)]   # where along an edge a label may go
+
+
+def _label_places(curves, pos, fixed=()):
+    """Where each edge's label goes: on its edge (``curves``: edge -> ``point(t)``), clear of the
+    other edges, the labels placed so far (``fixed`` first) and the neurons (``pos``).
+
+    Clearance from a point: how many label half-widths (or half-heights) away it is, whichever
+    is more (>= 1: outside the label). Each label takes the t in ``LABEL_TS`` with the clearest
+    nearest point, preferring t near 2/3 (near the neuron the weight belongs to).
+    """
+    samples = {e: [point(k / 60) for k in range(61)] for e, point in curves.items()}
+    placed = dict(fixed)
+
+    def clearance(xy, edge):
+        def c(x, y, r=0.0):
+            return max((abs(x - xy[0]) - r) / LABEL_W, (abs(y - xy[1]) - r) / LABEL_H)
+        near = [c(x, y) for e, pts in samples.items() if e != edge for x, y in pts]
+        near += [c(x, y) / 2 for x, y in placed.values()]      # labels: twice the size apart
+        near += [c(x, y, RADIUS) for x, y in pos.values()]     # nor on a neuron
+        return min(near, default=float("inf"))
+
+    for edge, point in curves.items():
+        if edge not in placed:
+            best = max(LABEL_TS, key=lambda t: min(clearance(point(t), edge), 1.5) - abs(t - 0.66))
+            placed[edge] = point(best)
+    return placed
 
 
 def _edge_text(net, i, j, labels):
@@ -287,20 +332,26 @@ def draw_network(net, ax=None, labels="weights", node_labels="ids"):
     if ax is None:
         _, ax = plt.subplots(figsize=(0.8 * (xlim[1] - xlim[0]), 0.8 * (ylim[1] - ylim[0]) + 0.5))
     artists = {"neurons": {}, "ids": {}, "node_labels": {}, "edges": {}, "edge_labels": {}}
+    curves, arcs = {}, {}
     for (i, j) in net.weights:
         rad = 0.0
         if (i, j) in skips:  # an arc over (or under) the layers it skips, not through them
             (x0, y0), (x2, y2) = pos[i], pos[j]
             mid_y = (y0 + y2) / 2
             rad = -2 * (top - mid_y) / (x2 - x0) if mid_y >= 0 else 2 * (mid_y - bottom) / (x2 - x0)
-        start, end, label_xy = _edge_geometry(pos[i], pos[j], rad)
+        start, end, curves[(i, j)] = _edge_geometry(pos[i], pos[j], rad)
+        if rad:
+            arcs[(i, j)] = curves[(i, j)](0.5)   # an arc's label sits at its top
         arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, lw=1.1,
                                 color="0.35", shrinkA=0, shrinkB=0, zorder=1,
                                 connectionstyle=f"arc3,rad={rad}")
         ax.add_patch(arrow)
-        text = ax.text(*label_xy, "", fontsize=8, ha="center", va="center", zorder=3,
-                       bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
-        artists["edges"][(i, j)], artists["edge_labels"][(i, j)] = arrow, text
+        artists["edges"][(i, j)] = arrow
+    places = _label_places(curves, pos, fixed=arcs)
+    for edge in net.weights:
+        artists["edge_labels"][edge] = ax.text(
+            *places[edge], "", fontsize=8, ha="center", va="center", zorder=3,
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     for j, (x, y) in pos.items():
         circle = Circle((x, y), RADIUS, fc=NEURON_COLORS[net.kind(j)], ec="0.25", lw=1.2, zorder=2)
         ax.add_patch(circle)

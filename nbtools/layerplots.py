@@ -65,7 +65,8 @@ def _layer_index(net, layer, name="layer"):
 # Activation space: the data as a hidden layer sees it
 # ---------------------------------------------------------------------------------------------
 
-def activation_space(net, X, y, layer=-2, ax=None, X_val=None, y_val=None, resolution=60):
+def activation_space(net, X, y, layer=-2, ax=None, X_val=None, y_val=None, resolution=60,
+                     round_limits=False):
     """Scatter the data as layer ``layer`` sees it: each point x drawn at its activation a^(l)(x).
 
     ``layer``: 0 is the input, 1 the first hidden layer, ..., -2 (default) the penultimate layer,
@@ -74,6 +75,10 @@ def activation_space(net, X, y, layer=-2, ax=None, X_val=None, y_val=None, resol
     network the output unit's line w . a + b = 0 (its decision boundary, a straight line). With
     more units the points are projected on their first two principal components (PCA), and a note
     says how much of the spread that shows; with 1 unit they lie on a line.
+    ``round_limits``: make each axis a round interval, [0, m] or [-m, m] with m = 1, 2 or 5 times
+    a power of 10 (plus a small margin), instead of fitting the points closely: the limits, and so
+    the tick labels, then change only when the spread crosses such a step (a slider redraws faster).
+    Sigmoid and tanh units with 2 units always show their whole range.
 
     Returns {"ax", "train", "val", "image", "line", "note", "layer", "limits"}; the points are
     drawn at ``art["train"].get_offsets()``, shape (n, 2).
@@ -82,7 +87,8 @@ def activation_space(net, X, y, layer=-2, ax=None, X_val=None, y_val=None, resol
     layer = _layer_index(net, layer)
     X, y = as_float_array(X, "X", ndim=2), as_labels(y, "y", n=len(X))
     ax = axes_or_new(ax, (4.5, 4))
-    art = {"ax": ax, "layer": layer, "limits": None, "X": X, "X_val": None}
+    art = {"ax": ax, "layer": layer, "limits": None, "X": X, "X_val": None,
+           "round_limits": bool(round_limits)}
     art["image"] = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(0, 1, 0, 1), aspect="auto",
                              vmin=-0.6, vmax=1.6, cmap=BINARY_CMAP, interpolation="bilinear",
                              visible=False)
@@ -122,6 +128,27 @@ def _projection(H):
 
 
 BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}   # the range of a hidden unit's output
+
+
+def _round_limits(coords, old=None):
+    """Per axis [0, m] or [-m, m] around coords (n, 2), m = 1, 2 or 5 times a power of 10, with a
+    5% margin: round numbers that stay put while the points move within them. An axis of ``old``
+    is kept while its points still reach a third of it (fewer redraws of the tick labels)."""
+    finite = coords[np.all(np.isfinite(coords), axis=1)]
+    if not len(finite):
+        return old or (-1.05, 1.05, -1.05, 1.05)
+    limits = []
+    for axis, (low, high) in enumerate(zip(finite.min(axis=0), finite.max(axis=0))):
+        m = max(abs(low), abs(high), 1e-3)
+        if old is not None:
+            old_low, old_high = old[2 * axis:2 * axis + 2]
+            if old_low <= low and high <= old_high and m >= old_high / 3:
+                limits += [old_low, old_high]
+                continue
+        power = 10.0 ** np.floor(np.log10(m))
+        m = next(k * power for k in (1, 2, 5, 10) if k * power >= m * (1 - 1e-9))
+        limits += [-0.05 * m if low >= 0 else -1.05 * m, 1.05 * m]
+    return tuple(limits)
 
 
 def _nice_limits(coords, old):
@@ -168,6 +195,8 @@ def update_activation_space(art, net, X=None, y=None, X_val=None, y_val=None):
     bounded = BOUNDED.get(net.hidden) if 0 < layer and H.shape[1] == 2 else None
     if bounded:   # sigmoid or tanh units: show their whole range, the same view for any weights
         limits = (bounded[0] - 0.1, bounded[1] + 0.1) * 2
+    elif art.get("round_limits"):
+        limits = _round_limits(all_coords, art["limits"])
     else:
         limits = _nice_limits(all_coords, art["limits"])
     art["limits"] = limits
@@ -229,8 +258,9 @@ def layer_transformation(net, X, y, ax=None, layers=None, n_lines=11, points_per
         raise ValueError(f"this network (sizes {net.sizes}) has no hidden layer with 2 units to draw. "
                          f"Use one such as nn.MLP([2, 4, 2, 1]).")
     panels = [0] + layers
-    if ax is None:
-        _, ax = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.4))
+    new_figure = ax is None
+    if new_figure:
+        _, ax = plt.subplots(1, len(panels), figsize=(3.8 * len(panels), 3.6))
     axes = list(np.ravel(ax))
     if len(axes) != len(panels):
         raise ValueError(f"ax must hold one axes per panel: {len(panels)} (the input and layers "
@@ -242,16 +272,23 @@ def layer_transformation(net, X, y, ax=None, layers=None, n_lines=11, points_per
     horizontal = [np.column_stack([lows[0] + t * (highs[0] - lows[0]), np.full_like(t, x2)])
                   for x2 in yy[:, 0]]
     grid_points = np.vstack(vertical + horizontal)
-    colors = ["#7f7f7f"] * n_lines + ["#e3a857"] * n_lines
+    colors = ["#595959"] * n_lines + ["#e08214"] * n_lines   # grey: vertical, orange: horizontal
     art = {"axes": axes, "layers": panels, "grid_points": grid_points, "X": X, "panels": [],
            "shape": (2 * n_lines, points_per_line, 2)}
     for a, l in zip(axes, panels):
         panel = {"ax": a, "layer": l, "limits": None}
-        panel["lines"] = a.add_collection(LineCollection([], colors=colors, linewidths=0.8, zorder=1))
+        panel["lines"] = a.add_collection(LineCollection([], colors=colors, linewidths=1.0,
+                                                         alpha=0.9, zorder=1))
         panel["train"] = scatter_points(a, X, y)
         panel["line"], = a.plot([], [], color="k", lw=2.5, zorder=2.5)
         a.set_title("input plane $x$" if l == 0 else f"layer {l}: $a^{{({l})}}$", fontsize=10)
+        if l == 0:
+            a.set(xlabel="$x_1$", ylabel="$x_2$")
+        else:
+            a.set(xlabel=f"$a^{{({l})}}_0$ (layer {l}, unit 0)", ylabel=f"$a^{{({l})}}_1$ (layer {l}, unit 1)")
         art["panels"].append(panel)
+    if new_figure:
+        axes[0].figure.tight_layout()
     return update_layer_transformation(art, net)
 
 

@@ -67,7 +67,10 @@ def contour_map(surface, ax=None, scale="auto", n_levels=20, resolution=None):
     ax = axes_or_new(ax, (4.5, 4))
     art = {"ax": ax, "scale": scale, "n_levels": check_number(n_levels, "n_levels", low=2, integer=True),
            "resolution": resolution, "filled": None, "lines": None}
-    art["minima"], = ax.plot([], [], "*", color="gold", ms=13, mec="k", mew=0.8, zorder=4)
+    # a minimum is a gold star under the paths' end markers and a black outline above everything,
+    # so neither hides the other when a run ends on the minimum
+    art["minima_fill"], = ax.plot([], [], "*", color="gold", ms=15, mec="none", zorder=4)
+    art["minima"], = ax.plot([], [], "*", mfc="none", ms=15, mec="k", mew=1.3, zorder=8)
     return update_contour_map(art, surface)
 
 
@@ -91,10 +94,12 @@ def update_contour_map(art, surface):
                               negative_linestyles="solid", zorder=1)
     minima = np.asarray(surface.minima).reshape(-1, 2)
     art["minima"].set_data(minima[:, 0], minima[:, 1])
+    art["minima_fill"].set_data(minima[:, 0], minima[:, 1])
     (x0, x1), (y0, y1) = surface.bounds
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_title(f"{getattr(surface, 'name', 'surface')}: contours of {name}", fontsize=9)
+    # the padding leaves room for a red cross where a diverging path leaves through the top
+    ax.set_title(f"{getattr(surface, 'name', 'surface')}: contours of {name}", fontsize=9, pad=8)
     xlabel, ylabel = getattr(surface, "axis_names", ("x", "y"))
     ax.set_xlabel(xlabel, labelpad=1)
     ax.set_ylabel(ylabel, labelpad=1)
@@ -114,10 +119,18 @@ def _label(label, path):
     return f"{label} (diverged at step {path.diverged_at})" if path.diverged else label
 
 
+def _head_size(i):
+    """End markers shrink from path to path, so runs that end at the same point show as rings."""
+    return max(10.0 - 1.2 * i, 5.0)
+
+
 def trajectory_lines(paths, ax=None, mark_every=10):
     """Draw each path of ``{label: Trajectory}`` on ``ax``: a line with a marker every
-    ``mark_every`` steps, a bigger marker where it is now, a red cross if it diverged, and a white
-    circle at the first path's start. Returns {"ax", "lines", "heads", "crosses", "start"}.
+    ``mark_every`` steps, a bigger marker where it is now, and a white circle at the first path's
+    start. A diverged path is drawn only until it leaves the window, with a red cross where it
+    leaves (its later points would paint the map over). End markers are drawn above every line,
+    and each is smaller than the one before, so markers on the same point stay visible.
+    Returns {"ax", "lines", "heads", "crosses", "start"}.
     """
     ax = axes_or_new(ax, (4.5, 4))
     paths = _check_paths(paths)
@@ -127,10 +140,41 @@ def trajectory_lines(paths, ax=None, mark_every=10):
         style = _line_style(i, path, mark_every)
         art["lines"].append(ax.plot([], [], zorder=3, **style)[0])
         art["heads"].append(ax.plot([], [], marker=style["marker"] or "o", color=style["color"],
-                                    ms=8, mec="k", mew=0.8, ls="", zorder=5)[0])
-        art["crosses"].append(ax.plot([], [], "X", color="red", ms=10, mec="k", mew=0.6, zorder=6)[0])
+                                    ms=_head_size(i), mec="k", mew=0.8, ls="", zorder=5 + 0.01 * i)[0])
+        art["crosses"].append(ax.plot([], [], "X", color="red", ms=10, mec="k", mew=0.6, zorder=6,
+                                      clip_on=False)[0])
     art["start"], = ax.plot([], [], "o", color="white", ms=8, mec="k", mew=1.2, zorder=6)
     return update_trajectory_lines(art, paths)
+
+
+def inside_window(points, xlim, ylim):
+    """The part of a path (``points``, shape (n, 2)) up to where it first leaves the window
+    ``xlim`` x ``ylim``, and the point where it crosses the border (None if it stays inside).
+
+    The returned points end with the crossing, so the drawn line runs exactly to the border.
+    """
+    points = as_float_array(points, "points", allow_nonfinite=True)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {points.shape}.")
+    (x0, x1), (y0, y1) = sorted(xlim), sorted(ylim)
+    inside = ((points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0)
+              & (points[:, 1] <= y1))
+    if inside.all() or not inside[0]:
+        return points, None
+    k = int(np.argmin(inside))              # the first point outside
+    a, b = points[k - 1], points[k]
+    d = b - a                               # a + s d crosses the border at the smallest s
+    s = 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for lo, hi, a_, d_ in ((x0, x1, a[0], d[0]), (y0, y1, a[1], d[1])):
+            if d_ > 0 and a_ + d_ > hi:
+                s = min(s, (hi - a_) / d_)
+            elif d_ < 0 and a_ + d_ < lo:
+                s = min(s, (lo - a_) / d_)
+            elif not np.isfinite(d_):
+                s = 0.0
+    border = a + s * d if np.all(np.isfinite(d)) else a
+    return np.vstack([points[:k], border]), border
 
 
 def _check_upto(upto):
@@ -141,11 +185,15 @@ def update_trajectory_lines(art, paths, upto=None):
     """Move the lines to new paths (same labels as when drawn), showing points 0..upto if given."""
     paths = _check_same_labels(art, paths)
     upto = _check_upto(upto)
+    window = art["ax"].get_xlim(), art["ax"].get_ylim()
     for line, head, cross, path in zip(art["lines"], art["heads"], art["crosses"], paths.values()):
         pts = path.points if upto is None else path.points[:upto + 1]
+        border = None
+        if path.diverged:  # stop at the border: beyond it the path only paints the map over
+            pts, border = inside_window(pts, *window)
+        gone = border is not None or (path.diverged and (upto is None or upto >= len(path.points) - 1))
         line.set_data(pts[:, 0], pts[:, 1])
-        head.set_data(pts[-1:, 0], pts[-1:, 1])
-        gone = path.diverged and (upto is None or upto >= len(path.points) - 1)
+        head.set_data([] if gone else pts[-1:, 0], [] if gone else pts[-1:, 1])
         cross.set_data(pts[-1:, 0] if gone else [], pts[-1:, 1] if gone else [])
     first = next(iter(paths.values())).points[0]
     art["start"].set_data([first[0]], [first[1]])
@@ -162,7 +210,7 @@ def _check_same_labels(art, paths):
 
 
 def loss_curves(paths, ax=None, f_min=None, mark_every=10, step_every=1, legend="best",
-                xlabel="step"):
+                xlabel="step", step_scale="linear"):
     """Loss versus step for each path of ``{label: Trajectory or array of losses}``.
 
     With ``f_min`` (the lowest possible loss, e.g. ``surface.f_min``) it plots loss - f_min on a log
@@ -171,6 +219,8 @@ def loss_curves(paths, ax=None, f_min=None, mark_every=10, step_every=1, legend=
     many steps (snapshots of training), which sets the step axis. legend: where the legend goes
     ("best" looks for a free corner at every drawing; a fixed place such as "upper right" is faster).
     xlabel: what one unit of the horizontal axis is ("step", or "epoch" for per-epoch losses).
+    step_scale: "linear", or "log" for runs of very different lengths (10 steps next to 3000): a
+    logarithmic step axis that is linear between 0 and 1, so step 0 still shows.
     Returns {"ax", "lines", "legend", ...}; ``update_loss_curves`` changes them in place.
     """
     ax = axes_or_new(ax, (4.5, 4))
@@ -178,12 +228,15 @@ def loss_curves(paths, ax=None, f_min=None, mark_every=10, step_every=1, legend=
         raise TypeError(f"paths must be a non-empty dict {{label: Trajectory or losses}}, got "
                         f"{type(paths).__name__}.")
     mark_every = check_number(mark_every, "mark_every", low=1, integer=True)
+    step_scale = check_choice(step_scale, "step_scale", ("linear", "log"))
     art = {"ax": ax, "lines": [], "labels": list(paths), "f_min": "unset",
            "step_every": check_number(step_every, "step_every", low=1, integer=True)}
     for i, path in enumerate(paths.values()):
         style = _line_style(i, path, mark_every)
         art["lines"].append(ax.plot([], [], **style)[0])
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel if step_scale == "linear" else f"{xlabel} (log scale)")
+    if step_scale == "log":
+        ax.set_xscale("symlog", linthresh=1.0, linscale=0.5)
     ax.grid(True, alpha=0.3)
     art["legend"] = ax.legend(art["lines"], list(paths), loc=legend, fontsize=8, framealpha=0.9)
     return update_loss_curves(art, paths, f_min)
@@ -227,10 +280,11 @@ def update_loss_curves(art, paths, f_min=None, upto=None, rescale=True):
 
 
 def plot(surface, paths, mark_every=10, step_every=1, scale="auto", losses=True,
-         figsize=(9, 3.8), dpi=None, legend="best"):
+         figsize=(9, 3.8), dpi=None, legend="best", step_scale="linear"):
     """The contour map of ``surface`` with ``paths`` on it and, if ``losses``, loss versus step beside.
 
-    paths: {label: Trajectory}, e.g. from ``run_all``. Returns {"fig", "map", "lines", "losses"}
+    paths: {label: Trajectory}, e.g. from ``run_all``. step_scale: "log" puts the loss panel's
+    steps on a log scale (see ``loss_curves``). Returns {"fig", "map", "lines", "losses"}
     (the last is None without losses); ``update(art, paths)`` moves everything in place.
     """
     paths = _check_paths(paths)
@@ -245,7 +299,8 @@ def plot(surface, paths, mark_every=10, step_every=1, scale="auto", losses=True,
            "lines": trajectory_lines(paths, ax_map, mark_every)}
     art["losses"] = None
     if losses:
-        art["losses"] = loss_curves(paths, ax_loss, surface.f_min, mark_every, step_every, legend)
+        art["losses"] = loss_curves(paths, ax_loss, surface.f_min, mark_every, step_every, legend,
+                                    step_scale=step_scale)
     else:
         ax_map.legend(art["lines"]["lines"], [_label(k, p) for k, p in paths.items()],
                       loc="upper left", bbox_to_anchor=(1.03, 1.0), fontsize=8)

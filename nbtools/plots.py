@@ -109,6 +109,19 @@ def scatter_points(ax, X, y, validation=False):
                       zorder=3, label="train")
 
 
+def point_legend_handles(y):
+    """Legend entries for ``scatter_points``: the marker's shape says the split (grey, so that no
+    colour is tied to it), a colour patch says the class, one per class in the integer labels ``y``."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    shapes = [Line2D([], [], ls="", marker="o", ms=5, mfc="0.6", mec="k", mew=0.5, label="train"),
+              Line2D([], [], ls="", marker="s", ms=5, mfc="none", mec="0.4", mew=1.2, label="validation")]
+    classes = [Patch(color=POINT_COLORS[c % len(POINT_COLORS)], label=f"class {c}")
+               for c in range(int(np.max(y)) + 1)]
+    return shapes + classes
+
+
 def _set_points(scatter, X, y, validation=False):
     """Move a scatter's points to X and recolour them by y (for a new data set)."""
     scatter.set_offsets(X)
@@ -196,7 +209,8 @@ def decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, levels=(0.1, 0
     art["train"] = scatter_points(ax, X, y)
     if X_val is not None:
         art["val"] = scatter_points(ax, X_val, y_val, validation=True)
-        ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
+        ax.legend(handles=point_legend_handles(np.concatenate([y, y_val])), loc="lower right",
+                  fontsize=8, framealpha=0.8, ncol=2, handletextpad=0.3, columnspacing=0.8)
     ax.set_xlim(limits[:2])
     ax.set_ylim(limits[2:])
     ax.set_xlabel("$x_1$")
@@ -315,8 +329,10 @@ def training_curves(history, ax=None, metric="loss"):
         raise ValueError("this history has no accuracy (a regression network); use metric='loss'.")
     ax = axes_or_new(ax, (4.5, 4))
     art = {"ax": ax, "metric": metric}
-    art["train"], = ax.plot([], [], label="train")
-    art["val"] = ax.plot([], [], label="validation")[0] if getattr(history, f"val_{metric}") else None
+    # grey and orange: neither is a class colour of the point plots, so colour here means the split only
+    art["train"], = ax.plot([], [], color="0.25", label="train")
+    art["val"] = (ax.plot([], [], color="tab:orange", label="validation")[0]
+                  if getattr(history, f"val_{metric}") else None)
     art["marker"] = ax.axvline(0, color="k", lw=1, alpha=0.6, visible=False)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss" if metric == "loss" else "accuracy")
@@ -343,4 +359,20 @@ def update_training_curves(art, history, epoch=None, rescale=True):
     if rescale:
         art["ax"].relim(visible_only=True)
         art["ax"].autoscale_view()
+        if art["metric"] == "loss":
+            readable_log_ticks(art["ax"])
     return art
+
+
+def readable_log_ticks(ax):
+    """Label a log-scaled y-axis with plain numbers (0.02, 0.05, 0.1, ...) and no minor labels.
+
+    Over at most three decades the ticks are 1, 2 and 5 times powers of 10; over more, powers of 10.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    low, high = ax.get_ylim()
+    decades = np.log10(high / low) if low > 0 and high > low else np.inf
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if decades <= 3 else (1.0,)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())

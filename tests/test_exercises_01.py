@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from nbtools import graphnet
-from nbtools.exercises import check
+from nbtools.exercises import check, check_forward_by_hand, check_layer_6_7
 from notebook_cells import cell_containing, run_cell, run_check
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_networks_as_graphs.ipynb"
@@ -19,7 +19,8 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_networks_as_g
 
 def printed_by(check_text, **answers):
     """Run the check cell containing ``check_text`` with the student's answers; return its output."""
-    namespace = {"np": np, "graphnet": graphnet, "check": check, "sigmoid": graphnet.sigmoid}
+    namespace = {"np": np, "graphnet": graphnet, "check": check, "sigmoid": graphnet.sigmoid,
+                 "check_forward_by_hand": check_forward_by_hand, "check_layer_6_7": check_layer_6_7}
     return run_check(cell_containing(NOTEBOOK, check_text), namespace, **answers)
 
 
@@ -51,7 +52,7 @@ def forward_with_sigmoid_on_input(x):  # the input neuron applies no function
     return correct_forward(sig(x))
 
 
-CHECK_1 = 'check("forward_by_hand'
+CHECK_1 = "check_forward_by_hand(forward_by_hand)"
 
 
 def test_exercise_1_accepts_the_correct_answer():
@@ -72,7 +73,7 @@ def test_exercise_1_rejects_typical_mistakes(wrong):
 
 
 # ---- Exercise 2: the matrices of the layer computing 6 and 7 -----------------------------------
-CHECK_2 = "W_67, b_67 = layer_6_7()"
+CHECK_2 = "check_layer_6_7(layer_6_7)"
 
 
 def test_exercise_2_accepts_the_correct_answer():
@@ -100,3 +101,15 @@ def test_exercise_2_rejects_the_transposed_matrix():
     assert lines[0].startswith("Wrong: W") and "INTO neuron" in lines[0]
     assert "expected -2, got 0" in lines[0]
     assert lines[1] == "Correct: b matches."
+
+
+def test_check_cells_do_not_compute_the_answer_in_sight():
+    # the reference values are computed inside nbtools.exercises, not in the cell the student reads
+    for text in (CHECK_1, CHECK_2):
+        cell = cell_containing(NOTEBOOK, text)
+        assert "running_example" not in cell and "to_matrices" not in cell and "forward(" not in cell
+
+
+def test_exercise_2_says_what_to_return():
+    out = printed_by(CHECK_2, layer_6_7=lambda: np.zeros((2, 2)))
+    assert out.startswith("Wrong: layer_6_7() should return a pair (W, b).")

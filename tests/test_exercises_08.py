@@ -4,7 +4,7 @@ nbtools.optim, which the checks compare against."""
 import numpy as np
 import pytest
 
-from nbtools import exercises
+from nbtools import exercises, walks
 
 
 # ---------------------------------------------------------------- exercise 1: a momentum step
@@ -114,3 +114,101 @@ def test_the_checks_compare_with_values_computed_by_hand():
     np.testing.assert_allclose(got, expected)
     adam_first = adam_step(p0, A @ p0, np.zeros(2), np.zeros(2), 1, 0.1, 0.9, 0.999, 1e-8)[0]
     np.testing.assert_allclose(adam_first, p0 - 0.1 * np.sign(A @ p0), atol=1e-7)  # first step: lr * sign(g)
+
+
+# ---------------------------------------------------------------- exercise 3: questions for the race
+# The stub and check cells come from the notebook (see notebook_cells); the answers are written here
+# from the race's settings, which a test checks the exercise's own settings against.
+
+from pathlib import Path  # noqa: E402
+
+from notebook_cells import cell_containing, code_cells, run_cell, run_exercise, verdicts  # noqa: E402
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "08_optimizers.ipynb"
+EDGE = ("largest_converging_lr = ", "check_stability_edge(")
+SADDLE = ("stuck_without_noise = ", "check_saddle_escapes(")
+BETA1 = ("same_steps_as_adam = ", "check_adam_without_momentum(")
+ALL = {"SGD", "momentum", "Nesterov", "RMSProp", "Adam"}
+
+
+@pytest.fixture(scope="module")
+def namespace():
+    ns = {}
+    run_cell(code_cells(NOTEBOOK, skip_tags=())[0], ns)  # the imports and constants
+    return ns
+
+
+def test_exercise_3_uses_the_race_settings():
+    from nbtools import explore_optimizers as E
+    quadratic, start, _ = E.RACE_SURFACES["quadratic"]
+    np.testing.assert_allclose(quadratic.A, exercises._RACE_QUADRATIC.A)
+    assert start == (-2.5, 1.5) and exercises._RACE_NAMES == E.RACE_NAMES
+    d = E.race_defaults("saddle")
+    race = walks.run_all(E.race_optimizers(d["lr_sgd"], d["lr_momentum"], d["lr_nesterov"],
+                                           d["lr_rmsprop"], d["lr_adam"], 0.9, 0.99, 0.9, 0.999),
+                         E.RACE_SURFACES["saddle"][0], start=(1.5, 0.0), steps=200, noise=0.1, seed=0)
+    mine = exercises._race_saddle_runs(0.1)
+    for name in ALL:
+        np.testing.assert_array_equal(race[name].points, mine[name].points)
+
+
+def test_exercise_3a_accepts_the_notch_below_two_over_lambda_max(namespace):
+    for lr in (10 ** -1.1, 0.079, 0.08):        # the notch, as exact or as read off the slider
+        assert verdicts(run_exercise(NOTEBOOK, namespace, *EDGE, largest_converging_lr=lr,
+                                     lambda_max=20.0)) == ["Correct", "Correct"]
+
+
+def test_exercise_3a_rejects_the_stub_and_typical_mistakes(namespace):
+    assert verdicts(run_exercise(NOTEBOOK, namespace, *EDGE)) == ["Not yet", "Not yet"]
+    for lr, lam in ((0.1, 10.0),          # 2 / lambda_max itself: SGD rattles, never arrives
+                    (0.126, 1.0),         # diverges; the smallest eigenvalue
+                    (0.063, 20.0)):       # a notch too low
+        assert verdicts(run_exercise(NOTEBOOK, namespace, *EDGE, largest_converging_lr=lr,
+                                     lambda_max=lam))[0] == "Wrong"
+    assert verdicts(run_exercise(NOTEBOOK, namespace, *EDGE, largest_converging_lr="big",
+                                 lambda_max=20.0)) == ["Wrong", "Correct"]
+
+
+def test_exercise_3b_accepts_what_the_race_shows(namespace):
+    printed = run_exercise(NOTEBOOK, namespace, *SADDLE, stuck_without_noise=ALL,
+                           escaped_with_noise=ALL - {"SGD"})
+    assert verdicts(printed) == ["Correct", "Correct"]
+
+
+@pytest.mark.parametrize("stuck, escaped", [
+    ({"SGD", "momentum", "Nesterov"}, ALL - {"SGD"}),   # "adaptive methods escape by themselves"
+    (ALL, ALL),                                          # "a little noise frees everyone"
+    (["SGD"], "Adam"),                                   # a list and a string: sets of names
+], ids=["adaptive-escape", "all-escape", "not-sets"])
+def test_exercise_3b_rejects_typical_mistakes(namespace, stuck, escaped):
+    assert "Wrong" in verdicts(run_exercise(NOTEBOOK, namespace, *SADDLE, stuck_without_noise=stuck,
+                                            escaped_with_noise=escaped))
+
+
+def test_exercise_3b_rejects_the_stub_and_unknown_names(namespace):
+    assert verdicts(run_exercise(NOTEBOOK, namespace, *SADDLE)) == ["Not yet", "Not yet"]
+    printed = run_exercise(NOTEBOOK, namespace, *SADDLE, stuck_without_noise={"sgd"},
+                           escaped_with_noise={"AdamW"})
+    assert verdicts(printed) == ["Wrong", "Wrong"] and "use the names" in printed
+
+
+def test_exercise_3c_accepts_rmsprop_with_alpha_beta2(namespace):
+    assert verdicts(run_exercise(NOTEBOOK, namespace, *BETA1, same_steps_as_adam="RMSProp",
+                                 its_rate=0.999)) == ["Correct"]
+
+
+@pytest.mark.parametrize("name, rate", [("RMSProp", 0.99), ("RMSProp", 0.9), ("SGD", 0.999),
+                                        ("momentum", 0.9), ("Adagrad", 0.999)])
+def test_exercise_3c_rejects_typical_mistakes(namespace, name, rate):
+    assert verdicts(run_exercise(NOTEBOOK, namespace, *BETA1, same_steps_as_adam=name,
+                                 its_rate=rate)) == ["Wrong"]
+
+
+def test_exercise_3c_rejects_the_stub(namespace):
+    assert verdicts(run_exercise(NOTEBOOK, namespace, *BETA1)) == ["Not yet"]
+
+
+def test_exercise_3_check_cells_show_no_answer():
+    for _, check_text in (EDGE, SADDLE, BETA1):
+        source = cell_containing(NOTEBOOK, check_text)
+        assert not any(answer in source for answer in ("0.079", "20", "0.999", "RMSProp", "SGD"))

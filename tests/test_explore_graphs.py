@@ -289,3 +289,40 @@ def test_the_live_picture_equals_a_full_redraw(builder, moves):
         assert blitted.shape == full.shape
         assert np.mean(np.any(np.abs(blitted - full) > 8, axis=2)) < 0.0005, move
     plt.close(live.fig)
+
+
+# ---- squared loss against cross-entropy (notebook 03) ----------------------------------------
+
+def test_output_loss_curves_match_the_formulas_and_finite_differences():
+    from nbtools.explore_graphs import output_loss_curves
+    from nbtools.gradcheck import numerical_gradient
+
+    z = np.array([-6.0, -0.7, 0.0, 3.0])
+    for y in (0, 1):
+        got = output_loss_curves(z, y)
+        a = 1 / (1 + np.exp(-z))
+        np.testing.assert_allclose(got["bce"], -(y * np.log(a) + (1 - y) * np.log(1 - a)), rtol=1e-10)
+        np.testing.assert_allclose(got["bce_dz"], a - y, rtol=1e-10)
+        for key in ("squared", "bce"):            # each slope is the derivative of its loss
+            numeric = numerical_gradient(lambda v: np.sum(output_loss_curves(v, y)[key]), z.copy())
+            np.testing.assert_allclose(got[key + "_dz"], numeric, rtol=1e-6, atol=1e-9)
+    wrong = output_loss_curves([-6.0], 1)         # confidently wrong: squared barely moves
+    assert abs(wrong["squared_dz"][0]) < 0.003 and wrong["bce_dz"][0] < -0.99
+    assert np.isfinite(output_loss_curves([800.0], 0)["bce"][0])   # no overflow far out
+
+
+def test_output_loss_explorer_updates_and_refuses_bad_input():
+    live = explore.output_loss_explorer(z=-6.0, y=1)
+    try:
+        art = live.update(z=2.0, y=0)
+        x, y = art["markers"]["bce_dz"].get_data()
+        assert x[0] == 2.0 and y[0] == pytest.approx(1 / (1 + np.exp(-2.0)))   # a - 0
+        assert "cross-entropy" in live.fig.axes[1].get_title()
+    finally:
+        plt.close(live.fig)
+    with pytest.raises(ValueError, match="label 0 or 1"):
+        explore.output_loss_explorer(y=0.5)
+    with pytest.raises(ValueError, match="label 0 or 1"):
+        explore.output_loss_curves([0.0], 0.3)
+    with pytest.raises(ValueError):
+        explore.output_loss_explorer(z=20.0)

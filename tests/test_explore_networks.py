@@ -90,6 +90,9 @@ def test_training_playground_retrains_on_every_change():
     first_net = live.state["net"]
     assert first_net.sizes == [2, 4, 2, 1]
     assert live.artists["space"]["layer"] == 2
+    space_ax = live.artists["space"]["ax"]      # the penultimate space says where its points are
+    assert len(space_ax.get_xticks()) >= 3 and len(space_ax.get_yticks()) >= 3
+    assert space_ax.get_xlabel() and space_ax.get_ylabel()
     image = np.array(live.artists["boundary"]["image"].get_array())
 
     live.refresh(seed=3)

@@ -121,3 +121,29 @@ def test_every_slider_starts_on_one_of_its_notches(surface):
         k = (value - control.min) / control.step
         assert abs(k - round(k)) < 1e-9, (name, control.value)
         assert control.min <= value <= control.max
+
+
+def _pixels(png):
+    import io
+
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def test_race_picture_after_moves_and_switches_is_the_fully_drawn_figure():
+    """Contours drawn once and kept: the picture a move shows must still be the whole figure,
+    also after the surface menu brought new contours."""
+    from nbtools.live import figure_png
+    live = E.optimizer_race("rosenbrock", steps=30)
+    for change in ({"lr_sgd": live.controls["lr_sgd"].value * 1.26}, {"surface": "saddle"},
+                   {"surface": "quadratic"}, {"lr_adam": 0.01}):
+        live.set(**change)
+        shown, full = _pixels(live.image.value), _pixels(figure_png(live.fig))
+        assert shown.shape == full.shape
+        assert np.mean(np.abs(shown - full).max(axis=2) > 40) < 1e-5, change   # the same picture
+
+
+def test_race_figure_is_readable():
+    live = E.optimizer_race("rosenbrock", steps=20)
+    width, height = live.fig.get_size_inches() * live.fig.dpi
+    assert width >= 880 and height >= 370     # it was 640 x 272 px, with tiny text

@@ -15,9 +15,9 @@ def test_activation_function_curves_and_their_derivatives_agree():
     z = art["lines"]["tanh"].get_xdata()
     for name in gradplots.ACTIVATION_NAMES:
         f = art["lines"][name].get_ydata()
-        d = art["derivatives"][name].get_ydata()
-        slope = np.gradient(f, z)
-        away = np.abs(z) > 0.1                                         # not at ReLU's kink
+        zd, d = art["derivatives"][name].get_data()    # the jumping ones hold a NaN gap at 0
+        slope = np.interp(zd, z, np.gradient(f, z))
+        away = np.abs(zd) > 0.1                                        # not at ReLU's kink
         np.testing.assert_allclose(d[away], slope[away], atol=2e-3)
     assert art["derivatives"]["sigmoid"].get_ydata().max() == pytest.approx(0.25, abs=1e-4)
     leaky = art["lines"]["leaky_relu"]
@@ -26,6 +26,25 @@ def test_activation_function_curves_and_their_derivatives_agree():
     assert art["lines"]["leaky_relu"] is leaky and leaky.get_ydata()[0] == pytest.approx(0.05 * z[0])
     with pytest.raises(ValueError, match="alpha"):
         gradplots.update_activation_functions(art, alpha=2.0)
+
+
+def test_a_derivative_that_jumps_is_drawn_as_two_pieces_with_dots_at_zero():
+    art = gradplots.activation_functions(alpha=0.1)
+    for name, at, other in [("relu", 0.0, 1.0), ("leaky_relu", 1.0, 0.1)]:
+        x, d = art["derivatives"][name].get_data()
+        gap = np.flatnonzero(np.isnan(d))
+        assert len(gap) == 1, f"{name}: one gap, no vertical segment through z = 0"
+        left, right = (x[:gap[0]], d[:gap[0]]), (x[gap[0] + 1:], d[gap[0] + 1:])
+        assert left[0].max() == 0.0 and right[0].min() == 0.0          # both pieces reach z = 0
+        assert np.ptp(left[1]) == 0 and np.ptp(right[1]) == 0          # each piece is flat
+        filled, hollow = art["jumps"][name]
+        assert list(filled.get_data()[1]) == [at]                      # the value df takes at 0
+        assert list(hollow.get_data()[1]) == [other]                   # the other side's limit
+    for name in ("sigmoid", "tanh"):                                   # smooth: no gap, no dots
+        assert not np.isnan(art["derivatives"][name].get_ydata()).any()
+        assert len(art["jumps"][name][0].get_xdata()) == 0
+    gradplots.update_activation_functions(art, alpha=0.3)
+    assert list(art["jumps"]["leaky_relu"][1].get_data()[1]) == [0.3]
 
 
 def test_stats_by_layer_draws_one_line_per_key_and_updates_in_place():

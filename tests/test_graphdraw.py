@@ -80,3 +80,68 @@ def test_draw_network_without_ax_and_skip_edge_arcs_over_the_layers():
         assert artists["edge_labels"][(1, 9)].get_text() == "1"
     finally:
         plt.close(artists["legend"].axes.figure)
+
+
+def _labels_on_other_edges(artists, net, ax):
+    """The (label, edge) pairs where an edge passes through the drawn box of another edge's label."""
+    import numpy as np
+
+    from nbtools.graphdraw import RADIUS, _network_layout
+
+    ax.figure.canvas.draw()
+    pos = _network_layout(net)
+    hits = []
+    for label_edge, text in artists["edge_labels"].items():
+        box = text.get_bbox_patch().get_window_extent().padded(8)   # and a margin
+        for (i, j) in net.weights:
+            if (i, j) == label_edge:
+                continue
+            p0, p1 = np.array(pos[i]), np.array(pos[j])
+            cut = RADIUS / np.linalg.norm(p1 - p0)         # the edge runs from circle to circle
+            t = np.linspace(cut, 1 - cut, 400)[:, None]
+            pts = ax.transData.transform((1 - t) * p0 + t * p1)
+            if box.count_contains(pts):
+                hits.append((label_edge, (i, j)))
+    return hits
+
+
+def test_edge_labels_sit_clear_of_the_other_edges():
+    import matplotlib.pyplot as plt
+
+    from nbtools import explore_graphs
+
+    net = running_example()
+    net.forward(1.0)
+    artists = draw_network(net, node_labels="values")
+    try:
+        assert _labels_on_other_edges(artists, net, artists["legend"].axes) == []
+    finally:
+        plt.close(artists["legend"].axes.figure)
+    live = explore_graphs.backprop_explorer(x=1.0, y=0.0)   # longer numbers: the gradients
+    try:
+        graph = live.artists["graph"]
+        assert _labels_on_other_edges(graph, graph_net := live.artists["net"],
+                                      graph["legend"].axes) == [], graph_net
+    finally:
+        plt.close(live.fig)
+
+
+def test_draw_graph_shows_a_value_used_twice_as_two_arrows():
+    import matplotlib.pyplot as plt
+
+    from nbtools.autograd import Value
+    from nbtools.graphdraw import draw_graph
+
+    a = Value(3.0, label="a")
+    b = a + a
+    c = b * b
+    c.backward()
+    artists = draw_graph(c)
+    try:
+        assert len(artists["repeats"]) == 2                 # a twice into +, b twice into *
+        for first, second in zip(artists["edges"], artists["repeats"]):
+            assert first.get_path().vertices.shape[0] > 2   # bowed, not straight
+        d = Value(1.0) * Value(2.0)
+        assert draw_graph(d)["repeats"] == []               # two different inputs: one arrow each
+    finally:
+        plt.close("all")

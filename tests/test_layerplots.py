@@ -70,6 +70,30 @@ def test_activation_space_update_follows_training():
     assert lo_x <= art["train"].get_offsets()[:, 0].min() and art["train"].get_offsets()[:, 0].max() <= hi_x
 
 
+def test_activation_space_with_round_limits_keeps_round_numbers_while_the_points_move():
+    X, y = data.moons(n=60, seed=0)
+    net = nn.MLP([2, 6, 1], hidden="relu", seed=0)
+    art = layerplots.activation_space(net, X, y, round_limits=True)
+    points = art["train"].get_offsets()
+    for axis, (lo, hi) in enumerate([art["ax"].get_xlim(), art["ax"].get_ylim()]):
+        m = hi / 1.05                                          # [-m, m] or [0, m] with a 5% margin
+        assert np.isclose(lo, -m * (1.05 if points[:, axis].min() < 0 else 0.05))
+        mantissa = m / 10 ** np.floor(np.log10(m))
+        assert np.isclose(mantissa, [1, 2, 5]).any()           # 1, 2 or 5 times a power of 10
+        assert lo <= points[:, axis].min() and points[:, axis].max() <= hi
+        assert points[:, axis].__abs__().max() > m / 5         # round, but not far too wide
+    limits = art["limits"]
+    for W in net.dense[0].params["W"], net.dense[0].params["b"]:
+        W *= 1.05                                              # a small change: the same limits
+    layerplots.update_activation_space(art, net)
+    assert art["limits"] == limits
+    net.dense[0].params["W"] *= 20                             # a big one: larger round limits
+    net.dense[0].params["b"] *= 20
+    layerplots.update_activation_space(art, net)
+    assert art["limits"][1] > limits[1]
+    assert np.abs(art["train"].get_offsets()).max() <= max(np.abs(art["limits"]))
+
+
 def test_activation_space_rejects_the_output_layer():
     X, y = data.moons(n=20, seed=0)
     with pytest.raises(ValueError, match="layer must name the input or a hidden layer"):
@@ -85,6 +109,9 @@ def test_layer_transformation_carries_the_grid_through_each_two_unit_layer():
     net = nn.MLP([2, 2, 3, 2, 1], hidden="tanh", seed=0)
     art = layerplots.layer_transformation(net, X, y, n_lines=5, points_per_line=7, margin=0.5)
     assert [p["layer"] for p in art["panels"]] == [0, 1, 3]
+    labels = [(p["ax"].get_xlabel(), p["ax"].get_ylabel()) for p in art["panels"]]
+    assert labels[0] == ("$x_1$", "$x_2$")                   # every panel says what its axes are
+    assert all("a^{(3)}_0" in x and "a^{(3)}_1" in y for x, y in labels[2:])
     xs = np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 5)
     ys = np.linspace(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5, 5)
     t = np.linspace(0, 1, 7)

@@ -46,7 +46,14 @@ def test_lines_show_the_points_and_flag_divergence():
     np.testing.assert_array_equal(line_ok.get_xydata(), paths["ok"].points)
     np.testing.assert_array_equal(art["lines"]["heads"][0].get_xydata(), paths["ok"].points[-1:])
     assert len(art["lines"]["crosses"][0].get_xdata()) == 0
-    np.testing.assert_array_equal(art["lines"]["crosses"][1].get_xydata(), paths["too large"].points[-1:])
+    # the diverged path is drawn to where it leaves the window, and crossed there, not at its end
+    bad = paths["too large"].points        # y: 1.5, -3 (on the border), 6 (out): leaves at step 2
+    shown = line_bad.get_xydata()
+    np.testing.assert_array_equal(shown[:2], bad[:2])
+    np.testing.assert_allclose(shown[2], bad[1] + (bad[2] - bad[1]) * 6 / 9)   # from -3 to 6: at 3
+    assert len(shown) == 3 and shown[2][1] == pytest.approx(3.0)
+    np.testing.assert_array_equal(art["lines"]["crosses"][1].get_xydata(), shown[-1:])
+    assert len(art["lines"]["heads"][1].get_xdata()) == 0     # the cross replaces its end marker
     texts = [t.get_text() for t in art["losses"]["legend"].get_texts()]
     assert texts == ["ok", f"too large (diverged at step {paths['too large'].diverged_at})"]
     np.testing.assert_array_equal(art["lines"]["start"].get_xydata(), [bowl.start])
@@ -99,3 +106,58 @@ def test_map_only_plot_and_gradient_flow_style():
     assert art["losses"] is None and len(art["fig"].axes) == 1
     flow_line = art["lines"]["lines"][1]
     assert flow_line.get_color() == "k" and flow_line.get_linestyle() == "--"
+
+
+def test_inside_window_cuts_a_path_where_it_leaves():
+    pts = np.array([[0.0, 0.0], [0.5, 0.5], [3.0, 1.0], [0.0, 0.0]])
+    shown, border = P.inside_window(pts, (-1, 1), (-2, 2))
+    np.testing.assert_allclose(border, [1.0, 0.6])        # leaves through x = 1, a fifth of the way
+    np.testing.assert_allclose(shown, [[0, 0], [0.5, 0.5], [1.0, 0.6]])
+    shown, border = P.inside_window(pts[:2], (-1, 1), (-2, 2))
+    assert border is None and np.array_equal(shown, pts[:2])
+    shown, border = P.inside_window(np.array([[0.0, 0.0], [np.inf, np.nan]]), (-1, 1), (-1, 1))
+    np.testing.assert_array_equal(border, [0.0, 0.0])
+    with pytest.raises(ValueError, match="shape"):
+        P.inside_window(np.zeros(3), (-1, 1), (-1, 1))
+
+
+def test_a_diverging_path_never_paints_over_the_map():
+    """Notebook 08 c9: the lr 0.25 path's later jumps once filled a band across the minimum."""
+    bowl = landscapes.Quadratic(condition=10.0)
+    paths = walks.run_all({"ok": optim.SGD(lr=0.1), "too large": optim.SGD(lr=0.25)}, bowl, steps=60)
+    art = P.plot(bowl, paths)
+    (x0, x1), (y0, y1) = bowl.bounds
+    shown = art["lines"]["lines"][1].get_xydata()
+    assert len(shown) < 5 and np.all((shown[:, 1] >= y0) & (shown[:, 1] <= y1))
+    P.update(art, paths, upto=1)                  # a slider before the path left: still inside
+    np.testing.assert_array_equal(art["lines"]["lines"][1].get_xydata(), paths["too large"].points[:2])
+    assert len(art["lines"]["crosses"][1].get_xdata()) == 0
+
+
+def test_end_markers_above_lines_and_the_star_outline_above_all():
+    bowl = landscapes.Quadratic(condition=10.0)
+    paths = walks.run_all({"a": optim.SGD(lr=0.1), "b": optim.SGD(lr=0.19)}, bowl, steps=60)
+    art = P.plot(bowl, paths)
+    lines, stars, fill = art["lines"], art["map"]["minima"], art["map"]["minima_fill"]
+    heads = lines["heads"]
+    assert max(line.get_zorder() for line in lines["lines"]) < fill.get_zorder() < heads[0].get_zorder()
+    assert heads[0].get_zorder() < heads[1].get_zorder() < stars.get_zorder()
+    # both runs end on the minimum: the later marker is smaller, so both show, and the star's
+    # outline is see-through
+    assert heads[1].get_markersize() < heads[0].get_markersize()
+    assert stars.get_markerfacecolor() == "none"
+    np.testing.assert_array_equal(fill.get_xydata(), stars.get_xydata())
+
+
+def test_log_step_axis_shows_short_and_long_runs():
+    rosenbrock = landscapes.Rosenbrock()
+    paths = {"Newton": walks.newton(rosenbrock, steps=10),
+             "GD": walks.run(optim.SGD(lr=0.001), rosenbrock, steps=3000)}
+    ax = P.plot(rosenbrock, paths, step_scale="log")["losses"]["ax"]
+    assert ax.get_xscale() == "symlog" and "log" in ax.get_xlabel()
+    to_x = ax.transData.transform
+    # Newton's 10 steps take a third of the axis, not 1/300 of it
+    span = to_x((10, 1))[0] - to_x((0, 1))[0]
+    assert span > 0.3 * (to_x((3000, 1))[0] - to_x((0, 1))[0])
+    with pytest.raises(ValueError, match="step_scale"):
+        P.plot(rosenbrock, paths, step_scale="sqrt")

@@ -218,3 +218,45 @@ def test_a_network_with_blown_up_weights_still_draws_without_warnings():
         art["ax"].figure.canvas.draw()
     assert np.all(np.isnan(np.ma.getdata(art["image"].get_array())))  # drawn blank
     plt.close("all")
+
+
+# ------------------------------------------------------------------ legends and log ticks
+
+
+def test_the_legend_says_split_by_shape_and_class_by_colour(v_data, net221):
+    # it used to show the first training point (red) for "train" and the first validation point
+    # (blue) for "validation", as if colour told the split
+    X, y = v_data
+    X_val, y_val = data.v_shape(n=20, seed=1)
+    art = plots.decision_boundary(net221, X, y, X_val=X_val, y_val=y_val, resolution=20)
+    legend = art["ax"].get_legend()
+    handles = dict(zip([t.get_text() for t in legend.get_texts()], legend.legend_handles))
+    assert list(handles) == ["train", "validation", "class 0", "class 1"]
+    train, val = handles["train"], handles["validation"]
+    assert (train.get_marker(), val.get_marker()) == ("o", "s")
+    class_rgb = [plt.matplotlib.colors.to_rgb(c) for c in plots.POINT_COLORS]
+    for handle in (train, val):   # the split's markers are grey: no class colour
+        for color in (handle.get_markerfacecolor(), handle.get_markeredgecolor()):
+            if color != "none":
+                rgb = plt.matplotlib.colors.to_rgb(color)
+                assert rgb[0] == pytest.approx(rgb[1]) == pytest.approx(rgb[2]) and rgb not in class_rgb
+    for k in (0, 1):
+        assert np.allclose(handles[f"class {k}"].get_facecolor()[:3], class_rgb[k])
+    plt.close("all")
+
+
+def test_log_loss_axis_labels_plain_numbers_without_minor_labels():
+    X, y = data.moons(n=60, seed=0)
+    net = nn.MLP([2, 8, 1], seed=0)
+    history = training.fit(net, X[:40], y[:40], epochs=60, batch_size=None, validation=(X[40:], y[40:]),
+                           progress=False)
+    art = plots.training_curves(history)
+    ax = art["ax"]
+    ax.figure.canvas.draw()
+    low, high = ax.get_ylim()
+    major = [t for t in ax.yaxis.get_major_ticks() if low <= t.get_loc() <= high]
+    labels = [t.label1.get_text() for t in major]
+    assert len(labels) >= 2 and all(label and "times" not in label and "^" not in label for label in labels)
+    assert all(float(label) == pytest.approx(t.get_loc()) for label, t in zip(labels, major))
+    assert not any(t.label1.get_text() for t in ax.yaxis.get_minor_ticks())
+    plt.close("all")
