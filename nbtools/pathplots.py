@@ -16,6 +16,8 @@ with ``grid(n)``, ``bounds``, ``minima``, ``name`` and ``f_min`` can be drawn: t
 >>> surface = landscapes.Rosenbrock()
 >>> art = plot(surface, walks.run_all({"Adam": optim.Adam(lr=0.05)}, surface))   # doctest: +SKIP
 """
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -256,7 +258,9 @@ def update_loss_curves(art, paths, f_min=None, upto=None, rescale=True):
     if f_min is not None:
         f_min = check_number(f_min, "f_min")
     if f_min != art["f_min"]:
-        ax.set_yscale("linear" if f_min is None else "log")
+        with warnings.catch_warnings():  # matplotlib < 3.8 warns when a symlog step axis is still empty
+            warnings.filterwarnings("ignore", "All values for SymLogScale are below linthresh")
+            ax.set_yscale("linear" if f_min is None else "log")
         ax.set_ylabel("loss" if not f_min else "loss - lowest possible loss")
         art["f_min"] = f_min
     lowest = np.inf
