@@ -115,7 +115,7 @@ class LiveFigure:
         if not isinstance(fig.canvas, FigureCanvasAgg):
             FigureCanvasAgg(fig)  # blitting needs the Agg canvas, which keeps its pixels
         self.artists = None
-        self._still = {id(artist) for artist in still}
+        self._still = set(still)  # the artists themselves: an id could be reused by a new one
         self._key, self._background = None, None
         self._queued = False   # a refresh handed to the main thread and not yet run
         self._holding = False  # set() is moving several controls: redraw once, at the end
@@ -216,7 +216,7 @@ class LiveFigure:
     def render(self):
         """The figure as PNG bytes. Redraws only the moving artists when the rest is unchanged."""
         canvas, key = self.fig.canvas, _static_key(self.fig)
-        moving = [a for a in _moving_artists(self.fig) if id(a) not in self._still]
+        moving = [a for a in _moving_artists(self.fig) if a not in self._still]
         if key != self._key:   # draw the fixed part alone and keep it
             for artist in moving:
                 artist.set_animated(True)
