@@ -59,3 +59,18 @@ def running_example_forward(x):
     z9 = 2 * a6 + (-1) * a7 + 0.5 * 1   # w_69 a6 + w_79 a7 + w_89 * 1 (bias 8)
     return {"z3": z3, "z4": z4, "z6": z6, "z7": z7, "z9": z9,
             "a3": a3, "a4": a4, "a6": a6, "a7": a7, "a9": sig(z9)}
+
+
+def random_quadratic(seed=0):
+    """f = sum over arrays of 0.5 p.A p + c.p (A positive definite), and starting points."""
+    rng = np.random.default_rng(seed)
+    shapes = [(5,), (3, 2)]
+    As, cs, starts = [], [], []
+    for shape in shapes:
+        n = int(np.prod(shape))
+        M = rng.normal(size=(n, n))
+        As.append(M @ M.T / n + np.eye(n))
+        cs.append(rng.normal(size=n))
+        starts.append(rng.normal(size=shape))
+    grad = lambda A, c, p: (A @ p.ravel() + c).reshape(p.shape)  # noqa: E731
+    return As, cs, starts, grad

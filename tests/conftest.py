@@ -6,6 +6,7 @@
 - ``nbtools`` is importable from a plain checkout, without ``pip install -e .``.
 - The nbval sanitize file named in pyproject.toml is found even when pytest starts elsewhere.
 - Figures left open by a test are closed after it.
+- ``line_data``: the small line-fit data set the surface and walk tests share.
 - Property-based tests (hypothesis) draw their examples from a fixed seed, so a run is the same on
   every computer and every time; HYPOTHESIS_PROFILE=explore draws new examples each run, to hunt.
 """
@@ -46,3 +47,13 @@ def _close_figures():
     yield
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+@pytest.fixture
+def line_data():
+    """Twelve points near the line y = 0.7 x + 0.4 (for the empirical risk of a line fit)."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 2, size=12)
+    return x, 0.7 * x + 0.4 + 0.2 * rng.standard_normal(12)

@@ -11,13 +11,6 @@ def finite_difference_grad(f, p, h=1e-6):
     return np.array([(f(p + h * e) - f(p - h * e)) / (2 * h) for e in np.eye(2)])
 
 
-@pytest.fixture
-def line_data():
-    rng = np.random.default_rng(1)
-    x = rng.uniform(-1, 2, size=12)
-    return x, 0.7 * x + 0.4 + 0.2 * rng.standard_normal(12)
-
-
 def test_empirical_risk_value_gradient_hessian_and_minimum(line_data):
     x, y = line_data
     risk = EmpiricalRisk(x, y)

@@ -10,6 +10,7 @@ import pytest
 
 from nbtools import optim
 from nbtools.optim import SGD, RMSProp, Adam, AdamW, get_optimizer, OPTIMIZERS
+from by_hand import random_quadratic
 
 G = np.array([1.0, -2.0])
 
@@ -400,21 +401,6 @@ TORCH_CASES = [
     ("AdamW", dict(lr=0.05)),
     ("AdamW", dict(lr=0.05, betas=(0.8, 0.99), weight_decay=0.1)),
 ]
-
-
-def random_quadratic(seed=0):
-    """f = sum over arrays of 0.5 p.A p + c.p (A positive definite), and starting points."""
-    rng = np.random.default_rng(seed)
-    shapes = [(5,), (3, 2)]
-    As, cs, starts = [], [], []
-    for shape in shapes:
-        n = int(np.prod(shape))
-        M = rng.normal(size=(n, n))
-        As.append(M @ M.T / n + np.eye(n))
-        cs.append(rng.normal(size=n))
-        starts.append(rng.normal(size=shape))
-    grad = lambda A, c, p: (A @ p.ravel() + c).reshape(p.shape)  # noqa: E731
-    return As, cs, starts, grad
 
 
 @pytest.mark.parametrize("name, kwargs", TORCH_CASES)

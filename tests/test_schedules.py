@@ -11,6 +11,7 @@ import pytest
 from nbtools import optim, schedules
 from nbtools.optim import SGD, Adam
 from nbtools.schedules import StepLR, ExponentialLR, CosineAnnealingLR
+from by_hand import random_quadratic
 
 
 # ---------------------------------------------------------------- by hand
@@ -91,21 +92,6 @@ def test_cosine_annealing_never_leaves_its_range_when_cos_rounds_past_minus_one(
 
 
 # ---------------------------------------------------------------- PyTorch as an oracle
-
-def random_quadratic(seed=0):
-    """f = sum over arrays of 0.5 p.A p + c.p (A positive definite), and starting points."""
-    rng = np.random.default_rng(seed)
-    shapes = [(5,), (3, 2)]
-    As, cs, starts = [], [], []
-    for shape in shapes:
-        n = int(np.prod(shape))
-        M = rng.normal(size=(n, n))
-        As.append(M @ M.T / n + np.eye(n))
-        cs.append(rng.normal(size=n))
-        starts.append(rng.normal(size=shape))
-    grad = lambda A, c, p: (A @ p.ravel() + c).reshape(p.shape)  # noqa: E731
-    return As, cs, starts, grad
-
 
 @pytest.mark.parametrize("opt_name, opt_kwargs", [
     ("SGD", dict(lr=0.1, momentum=0.9)),

@@ -316,13 +316,6 @@ def test_scheduled_rejects_bad_arguments():
 
 # ---- sgd on an empirical risk ---------------------------------------------------------------------
 
-@pytest.fixture
-def line_data():
-    rng = np.random.default_rng(1)
-    x = rng.uniform(-1, 2, size=12)
-    return x, 0.7 * x + 0.4 + 0.2 * rng.standard_normal(12)
-
-
 def test_full_batch_sgd_is_gradient_descent(line_data):
     risk = EmpiricalRisk(*line_data)
     path = W.sgd(risk, lr=0.3, epochs=7, batch_size=12)
