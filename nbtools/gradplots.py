@@ -94,10 +94,11 @@ def activation_functions(names=ACTIVATION_NAMES, ax=None, alpha=0.1, z_max=5.0):
         style = {"color": f"C{i}", "lw": 2, "ls": "--" if name == "leaky_relu" else "-", "label": name}
         art["lines"][name], = ax_f.plot(z, z, **style)
         art["derivatives"][name], = ax_d.plot(z, z, **style)
-        # open dots first and larger, so a filled dot of another curve at the same place stays visible
+        # open dots below the filled ones and larger, each curve's a little larger and lower than
+        # the one before, so that open dots at the same place show as rings around each other
         art["jumps"][name] = (ax_d.plot([], [], "o", color=f"C{i}", ms=5, zorder=4)[0],
-                              ax_d.plot([], [], "o", color=f"C{i}", mfc="white", mew=1.5, ms=8,
-                                        zorder=3.5)[0])
+                              ax_d.plot([], [], "o", color=f"C{i}", mfc="white", mew=1.5,
+                                        ms=6 + 3 * i, zorder=3.5 - 0.1 * i)[0])
     ax_d.axhline(0.25, color="k", ls=":", lw=1)
     ax_d.annotate("1/4, the sigmoid's\nlargest slope", (z[-1], 0.25), xytext=(0, 4), ha="right",
                   textcoords="offset points", fontsize=8)
@@ -254,7 +255,7 @@ def activation_histograms(activations, ax=None, bins=40):
     art = {"ax": ax, "bins": bins, "lines": [], "texts": []}
     ax.set_xlabel("activation value a")
     ax.set_ylabel("layer")
-    ax.text(1.02, 1.0, "  std", transform=ax.transAxes, fontsize=7, va="bottom", family="monospace")
+    ax.text(1.02, 1.0, "  std", transform=ax.transAxes, fontsize=8.5, va="bottom", family="monospace")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
     return update_activation_histograms(art, activations)
 
@@ -271,7 +272,7 @@ def update_activation_histograms(art, activations):
     edges = np.linspace(lo, hi, art["bins"] + 1)
     while len(art["lines"]) < L:
         art["lines"].append(ax.plot([], [], drawstyle="steps-mid", lw=1.4)[0])
-        art["texts"].append(ax.text(1.02, 0, "", transform=ax.get_yaxis_transform(), fontsize=7,
+        art["texts"].append(ax.text(1.02, 0, "", transform=ax.get_yaxis_transform(), fontsize=8.5,
                                     va="center", family="monospace"))
     colors = _layer_colors(L)
     for l, (line, text) in enumerate(zip(art["lines"], art["texts"])):

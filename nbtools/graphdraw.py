@@ -131,8 +131,7 @@ def draw_graph(root, ax=None, show_grad=True, fontsize=8):
     operation circle of each non-leaf Value), ``"edges"`` (list of FancyArrowPatch, the arrows
     and the segments of bent edges, one per distinct input of an operation), ``"repeats"``
     (the second arrow of each input an operation uses twice, as in ``a + a`` or ``a * a``: the
-    two arrows bow apart, so the reuse shows) and ``"show_grad"``. ``update_graph`` takes
-    this dict.
+    two arrows bow apart, so the reuse shows) and ``"show_grad"``; ``update_graph`` takes it.
 
     Example
     -------
@@ -167,9 +166,10 @@ def draw_graph(root, ax=None, show_grad=True, fontsize=8):
                            bbox=dict(boxstyle="round,pad=0.3", fc="#fdf5e6" if leaf else "#eef3fb",
                                      ec="#b58a3c" if leaf else "#4a6fa5"))
         if not leaf:
-            ops[v] = ax.text(x - OP_GAP, y, OP_SYMBOLS.get(v._op, v._op), ha="center",
-                             va="center", fontsize=fontsize, zorder=2,
-                             bbox=dict(boxstyle="circle,pad=0.25", fc="white", ec="0.3"))
+            wide = len(OP_SYMBOLS.get(v._op, v._op)) > 1   # "ReLU", "**2": smaller, with room
+            ops[v] = ax.text(x - OP_GAP - 0.1 * wide, y, OP_SYMBOLS.get(v._op, v._op), ha="center",
+                             va="center", zorder=2, fontsize=fontsize * (0.85 if wide else 1),
+                             bbox=dict(boxstyle=f"circle,pad={.6 if wide else .25}", fc="white", ec="0.3"))
             arrows.append(_segment(ax, ops[v], boxes[v]))  # operation -> its result
     repeats = []
     for (child, parent), bends in routes.items():     # each input -> the operation using it

@@ -205,7 +205,11 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """a = z for z >= 0 and alpha z otherwise; f'(z) = 1 or alpha, so a unit never goes fully dead."""
+    """a = z for z >= 0 and alpha z otherwise; f'(z) = 1 for z > 0 and alpha otherwise.
+
+    A unit never goes fully dead. At the kink z = 0 we pick the left side's slope alpha, the same
+    side ``ReLU`` picks (its 0) and the value PyTorch's backward uses.
+    """
 
     def __init__(self, alpha=0.01):
         super().__init__()
@@ -215,7 +219,7 @@ class LeakyReLU(Activation):
         return np.where(z >= 0, z, self.alpha * z)
 
     def df(self):
-        return np.where(self.z >= 0, 1.0, self.alpha)
+        return np.where(self.z > 0, 1.0, self.alpha)
 
     def __repr__(self):
         return f"LeakyReLU(alpha={self.alpha:g})"

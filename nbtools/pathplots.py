@@ -20,9 +20,10 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import LogFormatterSciNotation, LogLocator
 
 from ._checks import as_float_array, check_choice, check_number
-from .plots import axes_or_new
+from .plots import axes_or_new, readable_log_ticks
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
@@ -280,7 +281,20 @@ def update_loss_curves(art, paths, f_min=None, upto=None, rescale=True):
         ax.autoscale_view()
         if f_min is not None:  # below 1e-12 is rounding noise: do not zoom into it
             ax.set_ylim(bottom=max(lowest / 2, 1e-12))
+            _label_log_axis(art)
     return art
+
+
+def _label_log_axis(art):
+    """Over at most three decades, plain labels (0.05, 0.1, 0.2) and none on the minor ticks, which
+    matplotlib would otherwise label one by one (6x10^-2, 4x10^-2, ...); over more, its powers of 10."""
+    low, high = art["ax"].get_ylim()
+    if high <= 1000 * low:
+        readable_log_ticks(art["ax"])
+        art["plain_ticks"] = True
+    elif art.pop("plain_ticks", False):   # back to matplotlib's own ticks after a narrow range
+        art["ax"].yaxis.set_major_locator(LogLocator())
+        art["ax"].yaxis.set_major_formatter(LogFormatterSciNotation())
 
 
 def plot(surface, paths, mark_every=10, step_every=1, scale="auto", losses=True,

@@ -258,8 +258,9 @@ def hidden_unit_lines(net, ax=None, extent=(-2.5, 2.5, -2.5, 2.5), units=None):
     Unit j of the first layer computes z_j = W[j] . x + b[j] (W of shape (n_hidden, 2)); on its
     line z_j = 0 its activation is halfway (0.5 for a sigmoid), and the arrow points to where
     z_j > 0. Drawn on top of ``decision_boundary`` (same ``ax``), it shows the pieces the boundary is
-    built from. ``extent``: the view (xmin, xmax, ymin, ymax), used only when ``ax`` is new;
-    otherwise the axes' own limits are kept. ``units``: which units to draw (default all).
+    built from. A legend in the lower left says which colour is which unit. ``extent``: the view
+    (xmin, xmax, ymin, ymax), used only when ``ax`` is new; otherwise the axes' own limits are
+    kept. ``units``: which units to draw (default all).
 
     Returns {"ax", "lines": [Line2D per unit], "arrows": Quiver, "units"}.
     """
@@ -277,8 +278,9 @@ def hidden_unit_lines(net, ax=None, extent=(-2.5, 2.5, -2.5, 2.5), units=None):
     art = {"ax": ax, "units": units, "lines": []}
     for j in units:
         color = UNIT_COLORS[j % len(UNIT_COLORS)]
-        line, = ax.plot([], [], color=color, lw=2.2, zorder=2.5, label=f"unit {j}")
+        line, = ax.plot([], [], color=color, lw=2.2, zorder=2.5, label=f"hidden unit {j}")
         art["lines"].append(line)
+    ax.legend(handles=art["lines"], loc="lower left", fontsize=8, framealpha=0.85)
     zeros = np.zeros(len(units))
     art["arrows"] = ax.quiver(zeros, zeros, zeros, zeros, angles="xy", scale_units="xy", scale=1,
                               color=[UNIT_COLORS[j % len(UNIT_COLORS)] for j in units],

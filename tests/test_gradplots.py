@@ -30,7 +30,7 @@ def test_activation_function_curves_and_their_derivatives_agree():
 
 def test_a_derivative_that_jumps_is_drawn_as_two_pieces_with_dots_at_zero():
     art = gradplots.activation_functions(alpha=0.1)
-    for name, at, other in [("relu", 0.0, 1.0), ("leaky_relu", 1.0, 0.1)]:
+    for name, at, other in [("relu", 0.0, 1.0), ("leaky_relu", 0.1, 1.0)]:   # df(0): the left slope
         x, d = art["derivatives"][name].get_data()
         gap = np.flatnonzero(np.isnan(d))
         assert len(gap) == 1, f"{name}: one gap, no vertical segment through z = 0"
@@ -44,7 +44,7 @@ def test_a_derivative_that_jumps_is_drawn_as_two_pieces_with_dots_at_zero():
         assert not np.isnan(art["derivatives"][name].get_ydata()).any()
         assert len(art["jumps"][name][0].get_xdata()) == 0
     gradplots.update_activation_functions(art, alpha=0.3)
-    assert list(art["jumps"]["leaky_relu"][1].get_data()[1]) == [0.3]
+    assert list(art["jumps"]["leaky_relu"][0].get_data()[1]) == [0.3]
 
 
 def test_stats_by_layer_draws_one_line_per_key_and_updates_in_place():

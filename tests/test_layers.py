@@ -54,6 +54,18 @@ def test_activation_values_match_their_formulas():
     np.testing.assert_allclose(p, [e / e.sum(), [1 / 3] * 3])
 
 
+def test_relu_and_leaky_relu_take_the_left_slope_at_the_kink():
+    # At z = 0 neither function has a derivative; both take the slope of the side z < 0, as
+    # PyTorch's backward does (relu: 0, leaky_relu: its negative slope). Either side is flat.
+    z = np.array([[-2.0, 0.0, 3.0]])
+    relu, leaky = layers.ReLU(), layers.LeakyReLU(0.1)
+    relu.forward(z)
+    leaky.forward(z)
+    np.testing.assert_array_equal(relu.df(), [[0.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(leaky.df(), [[0.1, 0.1, 1.0]])
+    np.testing.assert_array_equal(leaky.backward(np.ones((1, 3))), [[0.1, 0.1, 1.0]])
+
+
 def test_sigmoid_of_huge_inputs_is_finite_without_warnings():
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         a = layers.Sigmoid().forward(np.array([[-1e5, 1e5]]))

@@ -81,6 +81,25 @@ def test_loss_curves_linear_without_f_min_and_accept_arrays():
         P.update_loss_curves(art, {"c": [1.0], "b": [1.0]})
 
 
+def _tick_labels(ax):
+    ax.figure.canvas.draw()
+    low, high = ax.get_ylim()
+    major = [t.get_text() for t in ax.get_yticklabels() if low <= t.get_position()[1] <= high]
+    minor = [t.get_text() for t in ax.get_yticklabels(minor=True) if t.get_text()]
+    return major, minor
+
+
+def test_a_log_loss_axis_over_one_decade_has_plain_labels_and_none_on_minor_ticks():
+    art = P.loss_curves({"run": [0.6, 0.3, 0.1, 0.06]}, f_min=0.0)
+    major, minor = _tick_labels(art["ax"])
+    assert major == ["0.05", "0.1", "0.2", "0.5"] and minor == []   # 1, 2, 5 times powers of 10
+    P.update_loss_curves(art, {"run": [10.0, 1.0, 1e-3, 1e-6]}, f_min=0.0)   # seven decades
+    major, minor = _tick_labels(art["ax"])
+    assert "0.05" not in major and len(major) >= 3 and minor == []
+    assert all(label.startswith("$\\mathdefault{10^{") for label in major)   # powers of 10 again
+    plt.close(art["ax"].figure)
+
+
 def test_update_moves_lines_in_place_and_upto_truncates():
     bowl = landscapes.Quadratic()
     art = P.plot(bowl, walks.run_all({"SGD": optim.SGD(lr=0.05)}, bowl, steps=20))

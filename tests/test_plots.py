@@ -151,6 +151,13 @@ def test_hidden_unit_lines_lie_where_w_x_plus_b_is_zero(net221):
         assert arrow @ np.array([-W[j, 1], W[j, 0]]) == pytest.approx(0, abs=1e-9)
 
 
+def test_hidden_unit_lines_say_in_a_legend_which_colour_is_which_unit(net221):
+    art = plots.hidden_unit_lines(net221, units=[1, 0])
+    legend = art["ax"].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["hidden unit 1", "hidden unit 0"]
+    assert [h.get_color() for h in legend.legend_handles] == [plots.UNIT_COLORS[1], plots.UNIT_COLORS[0]]
+
+
 def test_hidden_unit_lines_follow_new_weights_and_skip_a_dead_unit(net221):
     fig, ax = plt.subplots()
     ax.set_xlim(-2, 2)
