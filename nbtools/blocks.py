@@ -8,6 +8,8 @@ takes dL/d(output) and returns dL/d(input), *adding* parameter gradients into ``
 - ``BatchNorm(n)``: standardizes each of n features over the batch, then scales and shifts it
   with learned ``gamma`` and ``beta`` (notebook 07).
 - ``Residual(layers)``: x + f(x), where f is a list of layers: a skip connection (notebook 06).
+- ``Dropout(rate)``: zeroes each activation with probability ``rate`` in training, scaling the
+  rest by 1 / (1 - rate) (inverted dropout, notebook 09).
 - ``deep_net(depth, width, ...)``: builds the deep test networks of notebooks 06 and 07, as an
   ``nn.Sequential``.
 
@@ -190,3 +192,64 @@ def deep_net(depth=10, width=32, activation="tanh", init="auto", n_in=2, n_out=1
         layers += [Residual(block)] if residual and l > 1 else block
     layers.append(Dense(width, n_out, init=init, seed=rng))
     return Sequential(layers, output=output)
+
+
+class Dropout(Layer):
+    """Inverted dropout (Srivastava et al., 2014): in training, zero each activation with
+    probability ``rate`` and scale the survivors by 1 / (1 - rate).
+
+    Shapes: x (n, d) in, out (n, d). In *training mode* every forward draws a fresh mask
+
+        mask = (u >= rate) / (1 - rate),   u uniform in [0, 1), one per entry of x,
+        out = mask * x,
+
+    so each entry of mask is 0 (dropped, probability rate) or 1 / (1 - rate) (kept). The mean of
+    mask is 1: on average out equals x, which is why nothing needs rescaling at test time. In *eval
+    mode* (``eval()``) out = x: every unit is used.
+
+    Backward: out is x times a constant mask, so dL/dx = mask * g (eval mode: g).
+
+    The mask of the last forward stays on the layer as ``mask``. ``fix_mask()`` keeps using it
+    (forward draws no new one) until ``fix_mask(False)``: a gradient check needs the same
+    sub-network at every evaluation. ``seed``: int or Generator for the masks (same seed, same
+    masks).
+    """
+
+    def __init__(self, rate, seed=0):
+        super().__init__()
+        self.rate = check_number(rate, "rate", low=0.0, hint="The dropout rate is the fraction of "
+                                 "units dropped: use a number in [0, 1), such as 0.5.")
+        if self.rate >= 1:
+            raise ValueError(f"rate must be in [0, 1), got {rate!r}: rate 1 would drop every unit "
+                             f"(and divide by 1 - rate = 0). Use a number such as 0.5.")
+        self.rng = make_rng(seed)
+        self.mask = self.x_shape = None
+        self.fixed = False
+
+    def fix_mask(self, fixed=True):
+        """Reuse the current mask at every forward (``fixed=False``: draw again). Returns the layer."""
+        if fixed and self.mask is None:
+            raise RuntimeError(f"{self!r} has no mask yet: call forward(x) in training mode once, "
+                               f"then fix_mask().")
+        self.fixed = bool(fixed)
+        return self
+
+    def forward(self, x):
+        if type(x) is not np.ndarray or x.dtype.kind != "f" or x.ndim != 2:
+            x = self._input(x, ("n", "d"))
+        self.x_shape = x.shape
+        if not self.training:
+            return x
+        if not self.fixed:
+            self.mask = (self.rng.random(x.shape) >= self.rate) / (1.0 - self.rate)
+        elif self.mask.shape != x.shape:
+            raise ValueError(f"{self!r} has a fixed mask of shape {self.mask.shape} but got x of "
+                             f"shape {x.shape}; call fix_mask(False) to draw masks again.")
+        return self.mask * x
+
+    def backward(self, grad_out):
+        g = self._checked_grad(grad_out, self.x_shape)
+        return self.mask * g if self.training else g
+
+    def __repr__(self):
+        return f"Dropout({self.rate:g})"

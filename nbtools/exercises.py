@@ -541,3 +541,168 @@ def check_output_for_one_point(output_for_one_point, point=(0.5, 1.0)):
     expected = float((1 / (1 + np.exp(-(W2 @ a1 + b2))))[0])
     check(f"y_hat at x = {tuple(point)}", output_for_one_point(x, *[w.copy() for w in V_WEIGHTS]),
           expected, hint="a1 = sigmoid(W1 @ x + b1), then y_hat = sigmoid(W2 @ a1 + b2).")
+
+
+# ---- notebook 09: dropout, weight decay, early stopping ------------------------------------------
+
+def _dropout_case():
+    """A batch a (6, 5), the kept entries ``keep`` (True = kept), the rate and a gradient g."""
+    rng = np.random.default_rng(9)
+    return rng.normal(size=(6, 5)), rng.random((6, 5)) >= 0.4, 0.4, rng.normal(size=(6, 5))
+
+
+def check_dropout(dropout_forward, dropout_backward):
+    """Exercise check (09, 1): print one verdict for the forward pass and one for the backward."""
+    for ok, message in dropout_verdicts(dropout_forward, dropout_backward):
+        print(message)
+
+
+def dropout_verdicts(dropout_forward, dropout_backward):
+    """[(ok, message), (ok, message)]: inverted dropout's output keep * a / (1 - rate), and its
+    backward pass keep * g / (1 - rate), on a batch of the check's own."""
+    a, keep, rate, g = _dropout_case()
+    scale = keep / (1 - rate)
+    return [verdict("dropout_forward(a, keep, rate)", dropout_forward(a.copy(), keep.copy(), rate),
+                    scale * a, hint="zero the dropped entries and divide the kept ones by "
+                                    "1 - rate, so that the mean of every unit stays the same."),
+            verdict("dropout_backward(g, keep, rate)", dropout_backward(g.copy(), keep.copy(), rate),
+                    scale * g, hint="the output is a times a constant mask, so the gradient is g "
+                                    "times the same mask.")]
+
+
+def check_weight_decay_step(weight_decay_step, equivalent_l2, steps=5):
+    """Exercise check (09, 2): print the verdicts on the update rule and on the matching l2."""
+    for ok, message in weight_decay_verdicts(weight_decay_step, equivalent_l2, steps):
+        print(message)
+
+
+def weight_decay_verdicts(weight_decay_step, equivalent_l2, steps=5):
+    """[(ok, message), (ok, message)]: does ``weight_decay_step(w, g, lr, lam)`` take the steps of
+    the chapter's w <- (1 - lr lam) w - lr g (``optim.SGD(weight_decay=lam)`` gives them too) on a
+    sequence of gradients, and is ``equivalent_l2`` the l2 of ``fit(..., l2=)`` that takes the same
+    steps as weight decay 0.01?"""
+    rng = np.random.default_rng(3)
+    w, lr, lam = rng.normal(size=4), 0.1, 0.05
+    p = w.copy()
+    opt = optim.SGD(lr=lr, weight_decay=lam)
+    mine, expected = [], []
+    for _ in range(steps):
+        g = rng.normal(size=4)
+        w = np.asarray(weight_decay_step(w.copy(), g.copy(), lr, lam), dtype=np.float64)
+        opt.step([p], [g])
+        mine.append(w)
+        expected.append(p.copy())
+    first = verdict(f"w after {steps} steps", mine, expected,
+                    hint="shrink first: (1 - lr * lam) * w, then take the gradient step - lr * g.")
+    second = verdict("equivalent_l2", equivalent_l2, 0.01 / 2,
+                     hint="the gradient of l2 * ||W||^2 is 2 * l2 * W; weight decay lam adds lam * W.")
+    return [first, second]
+
+
+def check_early_stopping_reading(best_epoch, stopped_epoch, history, patience):
+    """Exercise check (09, 3): print the verdicts on the two epochs read from the curve."""
+    for ok, message in early_stopping_verdicts(best_epoch, stopped_epoch, history, patience):
+        print(message)
+
+
+def early_stopping_verdicts(best_epoch, stopped_epoch, history, patience):
+    """[(ok, message), (ok, message)]: ``best_epoch`` is the epoch of the lowest validation loss
+    (within 2 epochs: it is read from a plot), and ``stopped_epoch`` the epoch at which training
+    stopped, ``patience`` epochs later (within 2)."""
+    val = np.asarray(history.val_loss)
+    best = int(np.argmin(val))
+    stopped = best + patience
+    results = []
+    for name, answer, expected, hint in (
+            ("best_epoch", best_epoch, best, "the weights kept are those of the lowest point of the "
+                                             "validation curve, not of the training curve."),
+            ("stopped_epoch", stopped_epoch, stopped, "training goes on for `patience` more epochs "
+                                                      "after the best one, looking for a better one.")):
+        try:
+            answer = float(answer)
+        except (TypeError, ValueError):
+            results.append(_say(False, f"Wrong: {name} should be a number of epochs, got "
+                                       f"{type(answer).__name__}.", ""))
+            continue
+        if answer == 0:
+            results.append(_say(False, f"Not yet: {name} is still the placeholder 0. Read it from "
+                                       f"the figure.", ""))
+        elif abs(answer - expected) <= 2:
+            results.append(_say(True, f"Correct: {name} is right (within 2 epochs).", ""))
+        else:
+            results.append(_say(False, f"Wrong: {name} = {answer:g} is more than 2 epochs off.", hint))
+    return results
+
+
+
+# ---- notebook 10: boolean functions and composed tent maps ---------------------------------------
+
+def _boolean_tables():
+    """(name, truth table) of the functions the boolean exercise is checked on."""
+    from .expressivity import all_inputs, parity
+
+    bits = all_inputs(3)
+    return [("majority of 3 bits", (bits.sum(axis=1) >= 2).astype(float)),
+            ("x1 and not x3", bits[:, 0] * (1 - bits[:, 2])),
+            ("parity of 3 bits", parity(3)),
+            ("a function of 4 bits", np.array([0, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1.0]))]
+
+
+def check_boolean_weights(boolean_weights):
+    """Exercise check: print whether ``boolean_weights(truth_table) -> (W1, b1, W2, b2)`` gives a
+    network [n, m, 1] (ReLU hidden units, identity output) that answers 1 exactly on the true
+    patterns, for a few truth tables."""
+    print(boolean_weights_verdict(boolean_weights)[1])
+
+
+def boolean_weights_verdict(boolean_weights):
+    """(ok, message) for the one-unit-per-true-pattern construction, on several truth tables."""
+    from . import nn
+    from .expressivity import all_inputs
+
+    hint = ("one unit per pattern p with answer 1: weights 2p - 1 (+1 for a 1, -1 for a 0), bias "
+            "1/2 - (number of 1s in p); output weights 2, output bias 0.")
+    for name, table in _boolean_tables():
+        n = int(np.log2(len(table)))
+        try:
+            W1, b1, W2, b2 = (np.asarray(w, dtype=np.float64) for w in boolean_weights(table.copy()))
+        except (TypeError, ValueError) as err:
+            return _say(False, f"Wrong: boolean_weights should return four arrays (W1, b1, W2, b2) "
+                               f"of numbers ({err}).", hint)
+        m = len(W1) if W1.ndim == 2 else 0
+        shapes = [(m, n), (m,), (1, m), (1,)]
+        if m == 0 or [w.shape for w in (W1, b1, W2, b2)] != shapes:
+            return _say(False, f"Wrong: for {name} the shapes should be W1 (m, {n}), b1 (m,), W2 "
+                               f"(1, m), b2 (1,) with m >= 1 hidden units; got "
+                               f"{[w.shape for w in (W1, b1, W2, b2)]}.", hint)
+        if not any(np.any(w) for w in (W1, b1, W2, b2)):
+            return _say(False, "Not yet: the weights are still the placeholder (all zeros). "
+                               "Fill in the stub above.", "")
+        net = nn.MLP([n, m, 1], hidden="relu", output="identity")
+        net.set_weights([W1, b1, W2, b2])
+        answers = (net.forward(all_inputs(n))[:, 0] > 0.5).astype(float)
+        wrong = np.flatnonzero(answers != table)
+        if len(wrong):
+            k = wrong[0]
+            return _say(False, f"Wrong: for {name} your network answers {int(answers[k])} on input "
+                               f"{all_inputs(n)[k].astype(int).tolist()}, expected {int(table[k])} "
+                               f"({len(wrong)} of {len(table)} answers differ).", hint)
+    return _say(True, "Correct: your network gives the right answer on every input of "
+                      f"{len(_boolean_tables())} truth tables.", "")
+
+
+def check_tent_pieces(tent_pieces):
+    """Exercise check: print whether ``tent_pieces(k)`` is the number of straight pieces of the
+    tent map composed k times, on [0, 1], for k = 1 .. 10."""
+    print(tent_pieces_verdict(tent_pieces)[1])
+
+
+def tent_pieces_verdict(tent_pieces):
+    """(ok, message): the counts measured with ``count_linear_regions`` on ``tent_network(k)``."""
+    from .expressivity import count_linear_regions, tent_network
+
+    ks = range(1, 11)
+    expected = [count_linear_regions(tent_network(k), 0.0, 1.0) for k in ks]
+    return verdict("tent_pieces(k) for k = 1 .. 10", [tent_pieces(k) for k in ks], expected,
+                   hint="each tent doubles the number of pieces: every piece of the sawtooth "
+                        "before runs once up and once down through [0, 1].")

@@ -13,6 +13,10 @@ With a sigmoid or softmax output and the matching cross-entropy, ``fit`` takes t
 of the same step (``uses_logits``): the loss of the logits z^(L) = ``net.z[-1]``, whose gradient
 dL/dz^(L) goes in with ``net.backward(grad, wrt="z")``.
 
+``fit(..., l2=..., l1=...)`` adds a penalty on the weights to the loss (notebook 09): after the
+backward pass, ``regularization.add_penalty_gradients`` adds its gradient to every dL/dW, before
+the step. Dropout layers are switched off while the per-epoch losses are measured.
+
 ``fit`` returns a ``History``: loss and accuracy per epoch (train and validation), the loss and
 per-layer gradient norms of every step, and parameter snapshots when asked. Training that diverges
 (a non-finite loss, or one that explodes far above where it started) stops with a warning and is
@@ -27,8 +31,9 @@ import numpy as np
 
 from ._checks import as_float_array, as_labels, check_number, make_rng
 from .losses import BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, get_loss
-from .blocks import BatchNorm
+from .blocks import BatchNorm, Dropout
 from .nn import walk
+from .regularization import add_penalty_gradients, penalty
 from .optim import get_optimizer
 
 
@@ -41,6 +46,10 @@ class History:
     """What happened during ``fit``. Index e of the per-epoch lists is *after* e epochs (0 = start).
 
     train_loss, train_acc, val_loss, val_acc : per-epoch lists (accuracy is None for regression).
+        The losses are the data loss L alone, without a penalty, so runs with different penalties
+        compare on the same scale.
+    penalty : per-epoch list of the weight penalty l2 * sum ||W||^2 + l1 * sum |W| (0 without one):
+        the loss that training minimised is ``train_loss[e] + penalty[e]``.
     step_loss : the mini-batch loss of every step.
     grad_norms : array (steps, layers): ||dL/dW^(l)|| at every step, one column per Dense layer.
     snapshots : list of (step, weights) every ``snapshot_every`` steps, step 0 included.
@@ -52,6 +61,7 @@ class History:
     train_acc: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     val_acc: list = field(default_factory=list)
+    penalty: list = field(default_factory=list)
     step_loss: list = field(default_factory=list)
     grad_norms: np.ndarray = None
     snapshots: list = field(default_factory=list)
@@ -116,7 +126,7 @@ def _score(net, out, T, loss):
 @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # divergence is reported once, below
 def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size="auto", seed=0,
         validation=None, early_stopping=None, snapshot_every=None, schedule=None,
-        explode_factor=1e4, progress="auto", callback=None):
+        explode_factor=1e4, progress="auto", callback=None, l2=0.0, l1=0.0):
     """Train ``net`` on (X, y) with mini-batch gradient descent; return a ``History``.
 
     loss : a loss object or name; default: the one matching ``net.output`` (see ``default_loss``).
@@ -136,6 +146,12 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     progress : ``"auto"`` shows a progress bar once training has taken more than 2 s; True, False.
     callback : optional function ``callback(epoch, net, history)`` called after every epoch
         (and once with epoch 0 before training), e.g. to record per-layer statistics.
+    l2, l1 : strengths of the weight penalties (>= 0; default none). Training minimises
+        L + l2 * sum_l ||W^(l)||^2 + l1 * sum_l |W^(l)|, the chapter's formulas, over the weights W
+        of every Dense layer; biases are not penalised. The gradient added to dL/dW is
+        2 * l2 * W + l1 * sign(W). So with plain SGD, l2 does to the weights what
+        ``optim.SGD(weight_decay=2 * l2)`` does (which decays the biases too). The history's losses
+        stay the data loss L; ``history.penalty`` holds the penalty.
     """
     X = as_float_array(X, "X", ndim=2)
     n = len(X)
@@ -160,6 +176,8 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     if snapshot_every is not None:
         snapshot_every = check_number(snapshot_every, "snapshot_every", low=1, integer=True)
     _check_schedule(schedule, optimizer)
+    l2 = check_number(l2, "l2", low=0, hint="Use 0 for no penalty, or a small value such as 1e-3.")
+    l1 = check_number(l1, "l1", low=0, hint="Use 0 for no penalty, or a small value such as 1e-3.")
     if explode_factor != math.inf:  # inf: never stop for an explosion
         explode_factor = check_number(explode_factor, "explode_factor", low=1, low_open=True)
     if callback is not None and not callable(callback):
@@ -171,7 +189,7 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
     rng, logits = make_rng(seed), uses_logits(net, loss)
     hist = History()
     norms = []
-    _record_epoch(hist, net, X, T, loss, validation)
+    _record_epoch(hist, net, X, T, loss, validation, l1, l2)
     limit = explode_factor * max(hist.train_loss[0], 1e-12)  # a loss above this has exploded
     best = (hist.val_loss[0], 0, net.get_weights()) if early_stopping else None  # (loss, epoch, weights)
     if snapshot_every:
@@ -188,6 +206,8 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
             value, grad = loss.value_and_grad(net.z[-1] if logits else out, T_b, logits)  # loss
             net.zero_grad()                                                          # zero gradients
             net.backward(grad, wrt="z" if logits else "a")                           # backward
+            if l1 or l2:
+                add_penalty_gradients(net, l1=l1, l2=l2)                             # + penalty
             optimizer.step(params, grads)                                            # step
             step += 1
             value = float(value)
@@ -201,7 +221,7 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
             break
         if schedule is not None:
             schedule.step()
-        _record_epoch(hist, net, X, T, loss, validation)
+        _record_epoch(hist, net, X, T, loss, validation, l1, l2)
         if _diverged(hist, hist.train_loss[-1], limit, epoch):
             break
         hist.epochs_run = epoch
@@ -253,7 +273,7 @@ def _diverged(hist, value, limit, epoch, step=None):
     hist.message = (f"loss became {value:.3g} {when} (it started at {hist.train_loss[0]:.3g}); "
                     f"try a smaller learning rate")
     if step is None and not math.isfinite(value):
-        for values in (hist.train_loss, hist.train_acc, hist.val_loss, hist.val_acc):
+        for values in (hist.train_loss, hist.train_acc, hist.val_loss, hist.val_acc, hist.penalty):
             if values:
                 values.pop()
     return True
@@ -312,7 +332,12 @@ def _check_batchnorm_batches(net, n, batch_size):
                      f"for the last batch, e.g. batch_size={good}.")
 
 
-def _record_epoch(hist, net, X, T, loss, validation):
+def _record_epoch(hist, net, X, T, loss, validation, l1=0.0, l2=0.0):
+    """Append the losses and accuracies after an epoch, measured with dropout off (every unit
+    used, as when the network predicts), and the weight penalty."""
+    dropouts = [layer for layer in walk(net.layers) if isinstance(layer, Dropout) and layer.training]
+    for layer in dropouts:
+        layer.eval()
     if validation:
         X_val, T_val = validation
         value, acc = _score(net, net.forward(X_val), T_val, loss)
@@ -321,6 +346,9 @@ def _record_epoch(hist, net, X, T, loss, validation):
     value, acc = _score(net, net.forward(X), T, loss)  # last, so net.a holds the training set's pass
     hist.train_loss.append(value)
     hist.train_acc.append(acc)
+    hist.penalty.append(penalty(net, l1=l1, l2=l2))
+    for layer in dropouts:
+        layer.train()
 
 
 def _progress(bar, progress, t0, epoch, epochs):

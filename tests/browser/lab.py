@@ -353,7 +353,7 @@ def run_all_and_wait(page, server, path):
         stopped = (not any("*" in p for p in shown)
                    and server.kernel_states().get(path) == "idle" and errors(page))
         if (done and server.kernel_states().get(path) == "idle") or stopped:
-            return
+            return time.monotonic() - started  # s from the first cell starting to the kernel idle
         if time.monotonic() > deadline:
             raise LabError(f"{path} did not finish running within {RUN_ALL_TIMEOUT} s; "
                            f"prompts: {shown}; kernels: {server.kernel_states()}\n"

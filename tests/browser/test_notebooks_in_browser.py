@@ -32,6 +32,8 @@ NOTEBOOKS = [
     ("notebooks/06_activations_and_vanishing_gradients.ipynb", "depth"),
     ("notebooks/07_initialization_and_normalization.ipynb", "std"),
     ("notebooks/08_optimizers.ipynb", "steps"),
+    ("notebooks/09_regularization_and_capacity.ipynb", "l2"),
+    ("notebooks/10_depth_and_expressivity.ipynb", "bumps"),
 ]
 
 REDRAW_LIMIT = 2.0  # s: a slider must redraw its figure within this
@@ -59,16 +61,17 @@ def lab(lab_server):
 
 
 def _open_and_run_all(page, lab, path):
-    """Open the notebook and run all cells; once, a kernel that never started is restarted (see
-    lab.KernelNeverStarted), with a warning in the test report. Twice in a row fails."""
+    """Open the notebook and run all cells; return how long the cells took (s). Once, a kernel
+    that never started is restarted (see lab.KernelNeverStarted), with a warning in the test
+    report. Twice in a row fails."""
     open_notebook(page, lab, path)
     try:
-        run_all_and_wait(page, lab, path)
+        return run_all_and_wait(page, lab, path)
     except KernelNeverStarted as wedged:
         warnings.warn(f"restarted a kernel that ran no cell: {str(wedged).splitlines()[0]}")
         lab.close_sessions()
         open_notebook(page, lab, path)
-        run_all_and_wait(page, lab, path)
+        return run_all_and_wait(page, lab, path)
 
 
 @pytest.mark.browser
@@ -79,10 +82,11 @@ def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, des
     name = Path(path).stem
     saved = (ROOT / path).read_bytes()
 
+    run_all_times = []
     for run in range(1, RUN_ALL_REPEATS + 1):
         if run > 1:
             lab.close_sessions()  # the next Run All starts in a new kernel, as after a restart
-        _open_and_run_all(page, lab, path)
+        run_all_times.append(_open_and_run_all(page, lab, path))
         page.screenshot(path=str(screenshot_dir / f"{name}-after-run-all.png"), full_page=True)
         shown = errors(page)
         assert not shown, (f"{path} shows errors after Run All (run {run} of {RUN_ALL_REPEATS}):\n"
@@ -124,8 +128,8 @@ def test_run_all_then_slider_redraws_figure(page, lab, screenshot_dir, path, des
         f"within {REDRAW_LIMIT} s")
     assert (ROOT / path).read_bytes() == saved, (
         f"running {path} in the browser rewrote it on disk")
-    print(f"{path}: figure redrawn {elapsed:.2f} s after the slider moved "
-          f"({value_before} -> {value_after})")
+    print(f"{path}: Run All took {', '.join(f'{t:.1f}' for t in run_all_times)} s; figure redrawn "
+          f"{elapsed:.2f} s after the slider moved ({value_before} -> {value_after})")
 
 
 PROBE_SOURCE = """import threading
