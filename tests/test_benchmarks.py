@@ -3,8 +3,10 @@
 The README sends readers to ``python benchmarks/NAME.py`` for its speed tables; a script broken by a
 change to nbtools would otherwise go unnoticed until someone needs the numbers. Each script runs
 once with its smallest settings (in a few seconds) and must exit cleanly and print its table.
-browser_sliders.py needs Debian's Chromium, as the browser tests do; without it, it is skipped.
+browser_sliders.py needs Debian's Chromium, as the browser tests do, and autograde.py needs nbgrader
+(the teach extra); without them, they are skipped.
 """
+import importlib.util
 import os
 import subprocess
 import sys
@@ -24,8 +26,10 @@ RUNS = {
     "explore_optimizers.py": (["--moves", "1", "--steps", "20"], "rosenbrock"),
     "widgets.py": ([], "weight_sliders"),
     "browser_sliders.py": (["--notebooks", "00", "--moves", "1"], "00 "),
+    "autograde.py": (["--assignments", "01_forward_pass"], "01_forward_pass "),
 }
 NEEDS_BROWSER = {"browser_sliders.py"}
+NEEDS_NBGRADER = {"autograde.py"}
 
 
 def _browser_missing():
@@ -46,6 +50,8 @@ def test_every_benchmark_script_has_a_smoke_test():
 def test_benchmark_script_runs_and_prints_its_table(script):
     args, first_cell = RUNS[script]
     missing = _browser_missing() if script in NEEDS_BROWSER else None
+    if script in NEEDS_NBGRADER and importlib.util.find_spec("nbgrader") is None:
+        missing = "nbgrader is not installed (the teach extra)"
     if missing:
         pytest.skip(missing)
     result = subprocess.run(

@@ -191,7 +191,7 @@ def test_readme_open_command():
 def test_readme_test_command_is_what_ci_runs():
     command = readme_command("pip install", "pytest")
     assert command.startswith("python3 -m venv .venv")
-    assert '".[test]"' in command
+    assert '".[test,teach]"' in command  # teach: nbgrader, for the tests of the graded assignments
     ci_lines = [line.strip() for line in
                 (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
     assert command in ci_lines, ".ci/run must run the README's test command exactly as written"
