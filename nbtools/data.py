@@ -12,7 +12,8 @@ promises. The same ``seed`` always gives the same numbers.
 
 The sets, from easy to hard: ``linear`` (one straight line separates the classes), ``v_shape``
 (two lines are needed: the chapter's V-shaped set), ``xor``, ``circles``, ``moons``, ``spirals``,
-and ``blobs`` (k classes). ``load(name)`` picks one by name.
+and ``blobs`` (k classes). ``load(name)`` picks one by name. ``digits()`` is different: real
+data, 8 x 8 images of handwritten digits read from the project's ``data/`` folder.
 
 The helpers prepare data for training and plotting: ``standardize``, ``train_val_split``,
 ``one_hot`` and ``grid`` (points covering the plane, to draw a decision boundary).
@@ -27,6 +28,8 @@ Example
 >>> X.shape, y.shape
 ((100, 2), (100,))
 """
+from pathlib import Path
+
 import numpy as np
 
 from ._checks import as_float_array, as_labels, check_choice, check_number, make_rng
@@ -350,6 +353,38 @@ def load(name, **kwargs):
     """
     key = check_choice(name, "data set name", DATASETS)
     return DATASETS[key](**kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Real data: handwritten digits (stored in the project's data/ folder, see data/README.md)
+# ---------------------------------------------------------------------------------------------
+
+DIGITS_FILE = Path(__file__).resolve().parents[1] / "data" / "digits.csv.gz"
+
+
+def digits(scale=True):
+    """The 1,797 images of handwritten digits in ``data/digits.csv.gz`` (UCI, CC BY 4.0).
+
+    Returns ``(X, y)``: ``X`` float64 of shape (1797, 64), one 8 x 8 image per row, read row by row
+    (``X[k].reshape(8, 8)`` is the picture); ``y`` int64, the digits 0-9. The pixels count the ink
+    in a 4 x 4 block of the original scan, 0 to 16; ``scale=True`` divides them by 16, to [0, 1].
+    Rows are in the file's order; split them with ``train_val_split``.
+
+    Example
+    -------
+    >>> X, y = digits()
+    >>> X.shape, y[:5].tolist(), float(X.max())
+    ((1797, 64), [0, 1, 2, 3, 4], 1.0)
+    """
+    if not isinstance(scale, (bool, np.bool_)):
+        raise TypeError(f"scale must be True or False, got {scale!r}.")
+    if not DIGITS_FILE.is_file():
+        raise FileNotFoundError(f"{DIGITS_FILE} is missing: the digits ship in the project's data/ "
+                                f"folder. Install nbtools from the project folder with "
+                                f"`pip install -e .` so that it finds them.")
+    table = np.loadtxt(DIGITS_FILE, delimiter=",")
+    X, y = table[:, :64], table[:, 64].astype(np.int64)
+    return (X / 16.0 if scale else X), y
 
 
 # ---------------------------------------------------------------------------------------------

@@ -434,3 +434,33 @@ def test_one_hot_refuses_to_guess_a_huge_number_of_classes():
     with pytest.raises(ValueError, match="largest label is 3000000000.*n_classes"):
         data.one_hot(np.array([3e9, 0.0]))
     assert data.one_hot([0, data.MAX_CLASSES - 1]).shape == (2, data.MAX_CLASSES)
+
+
+# ---- the handwritten digits (data/digits.csv.gz) ------------------------------------------------
+
+def test_digits_file_is_the_documented_one():
+    import hashlib
+    digest = hashlib.sha256(data.DIGITS_FILE.read_bytes()).hexdigest()
+    assert digest == "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"  # data/README.md
+
+
+def test_digits_have_the_uci_test_set_class_counts_and_pixel_range():
+    X, y = data.digits(scale=False)
+    assert X.shape == (1797, 64) and y.shape == (1797,) and y.dtype == np.int64
+    # the class distribution of the test set in the UCI data set's description (optdigits.names)
+    assert np.bincount(y).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    assert np.array_equal(X, np.round(X)) and X.min() == 0 and X.max() == 16
+
+
+def test_digits_scaled_to_the_unit_interval_and_the_first_is_a_zero_with_a_hole():
+    X, y = data.digits()
+    raw, _ = data.digits(scale=False)
+    assert np.allclose(X * 16, raw)
+    first = X[0].reshape(8, 8)
+    assert y[0] == 0
+    assert first[3:5, 3:5].max() == 0 and first[3:5, [2, 5]].min() > 0.3  # ink around an empty middle
+
+
+def test_digits_refuses_a_scale_that_is_not_a_bool():
+    with pytest.raises(TypeError, match="scale must be True or False"):
+        data.digits(scale="yes")
