@@ -46,14 +46,14 @@ def main():
         shutil.copytree(COURSE, course, ignore=shutil.ignore_patterns("gradebook.db", "release"))
         startup = min(nbgrader("--version", cwd=course) for _ in range(3))
         print(f"nbgrader start-up (best of 3): {startup:.1f} s")
-        print(f"{'assignment':<28} {'generate (s)':>12} {'autograde one (s)':>18}")
+        print(f"{'assignment':<36} {'generate (s)':>12} {'autograde one (s)':>18}")
         for name in assignments:
             generate = nbgrader("generate_assignment", name, "--force", cwd=course)
             folder = course / "submitted" / "student" / name
             folder.mkdir(parents=True)
             shutil.copy(course / "source" / name / f"{name}.ipynb", folder)
             grade = nbgrader("autograde", name, "--student", "student", "--force", cwd=course)
-            print(f"{name:<28} {generate:>12.1f} {grade:>18.1f}")
+            print(f"{name:<36} {generate:>12.1f} {grade:>18.1f}")
 
 
 if __name__ == "__main__":
