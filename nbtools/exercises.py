@@ -706,3 +706,155 @@ def tent_pieces_verdict(tent_pieces):
     return verdict("tent_pieces(k) for k = 1 .. 10", [tent_pieces(k) for k in ks], expected,
                    hint="each tent doubles the number of pieces: every piece of the sawtooth "
                         "before runs once up and once down through [0, 1].")
+
+
+# ---- notebook 11: softmax cross-entropy, the confusion matrix ------------------------------------
+
+def _logit_rows():
+    """Rows of logits z (k = 10) and labels c the gradient exercise is checked on, large ones included."""
+    rng = np.random.default_rng(11)
+    Z = rng.normal(scale=3.0, size=(4, 10))
+    Z[3] += 1000.0   # logits near 1000: exp(z) overflows unless the maximum is subtracted
+    return Z, np.array([3, 0, 9, 5])
+
+
+def check_softmax_ce_gradient(ce_gradient):
+    """Exercise check (11, 1): print whether ``ce_gradient(z, c)`` is dL/dz of
+    L = -log softmax(z)_c for one row of logits z, on rows of the check's own."""
+    print(softmax_ce_gradient_verdict(ce_gradient)[1])
+
+
+def softmax_ce_gradient_verdict(ce_gradient):
+    """(ok, message): the answers against softmax(z) - e_c computed here, row by row."""
+    Z, labels = _logit_rows()
+    got, expected = [], []
+    for z, c in zip(Z, labels):
+        e = np.exp(z - z.max())
+        expected.append(e / e.sum() - np.eye(len(z))[c])
+        with np.errstate(all="ignore"):
+            got.append(ce_gradient(z.copy(), int(c)))
+    return verdict("ce_gradient(z, c) on 4 rows of 10 logits", got, expected, rtol=1e-6, atol=1e-9,
+                   hint="dL/dz_k = softmax(z)_k - [k = c]: the probabilities, minus 1 at the true "
+                        "class. Subtract max(z) before exp so that large logits do not overflow.")
+
+
+def check_confusion_reading(true_digit, predicted_digit, C):
+    """Exercise check (11, 2): print whether (true_digit, predicted_digit) is the largest count
+    off the diagonal of the confusion matrix C."""
+    print(confusion_reading_verdict(true_digit, predicted_digit, C)[1])
+
+
+def confusion_reading_verdict(true_digit, predicted_digit, C):
+    """(ok, message): the cell (true, predicted) off the diagonal with the largest count (any of
+    them when several share it)."""
+    C = np.asarray(C)
+    off = C.copy()
+    np.fill_diagonal(off, -1)
+    largest = off.max()
+    hint = ("rows are the true digits, columns the predictions; look for the largest number off "
+            "the diagonal and read its row first, then its column.")
+    try:
+        i, j = int(true_digit), int(predicted_digit)
+    except (TypeError, ValueError):
+        return _say(False, "Wrong: true_digit and predicted_digit should be digits 0-9, got "
+                           f"{true_digit!r} and {predicted_digit!r}.", hint)
+    if i == j == 0:
+        return _say(False, "Not yet: the answer is still the placeholder (0, 0). Read it from the "
+                           "confusion matrix.", "")
+    if not (0 <= i < len(C) and 0 <= j < len(C)) or i == j:
+        return _say(False, f"Wrong: ({i}, {j}) is not a cell off the diagonal of the matrix.", hint)
+    if off[i, j] == largest:
+        return _say(True, f"Correct: {C[i, j]} images of a {i} were taken for a {j}, the largest "
+                          f"count off the diagonal.", "")
+    if off[j, i] == largest:
+        return _say(False, f"Wrong: the other way round. {C[i, j]} images of a {i} were taken for "
+                           f"a {j}, but {C[j, i]} of a {j} for a {i}.", hint)
+    return _say(False, f"Wrong: {C[i, j]} images of a {i} were predicted as {j}; another cell off "
+                       f"the diagonal holds {largest}.", hint)
+
+
+def check_per_class_accuracy(class_accuracy, C):
+    """Exercise check (11, 3): print whether ``class_accuracy(C)`` gives the share of each true
+    class predicted right, on the notebook's matrix C and on one of the check's own."""
+    print(per_class_accuracy_verdict(class_accuracy, C)[1])
+
+
+def per_class_accuracy_verdict(class_accuracy, C):
+    """(ok, message): the answers against C[i, i] / sum_j C[i, j], on C and a small matrix whose
+    row and column sums differ (so the column sums, the precision, give another answer)."""
+    small = np.array([[5, 1, 0], [3, 2, 1], [0, 0, 4]])
+    got, expected = [], []
+    for M in (np.asarray(C), small):
+        got.append(np.ravel(class_accuracy(M.copy())))
+        expected.append(np.diag(M) / M.sum(axis=1))
+    try:
+        got = np.concatenate([np.asarray(g, dtype=np.float64) for g in got])
+    except (TypeError, ValueError):
+        return _say(False, "Wrong: class_accuracy(C) should return one number per class.", "")
+    return verdict("class_accuracy(C)", got, np.concatenate(expected),
+                   hint="row i holds the images whose true class is i: divide the diagonal entry by "
+                        "the sum of its row, not of its column.")
+
+
+# ---- notebook 12: a convolution backward, attention weights ------------------------------------
+
+def _conv_case(seed):
+    """(g, x, w) for the convolution exercise: 3 sequences of length 7, a filter of 3 weights."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(3, 5)), rng.normal(size=(3, 7)), rng.normal(size=3)
+
+
+def check_conv1d_backward(conv1d_backward):
+    """Exercise check: print whether ``conv1d_backward(g, x, w) -> (dw, dx)`` gives the gradients
+    of a one-channel 1-D convolution z[:, t] = sum_j w[j] x[:, t + j] (x (n, L), w (k,),
+    g = dL/dz (n, L - k + 1)), on two random cases."""
+    for line in conv1d_backward_verdicts(conv1d_backward):
+        print(line[1])
+
+
+def conv1d_backward_verdicts(conv1d_backward):
+    """[(ok, message) for dL/dw, (ok, message) for dL/dx], against ``conv.Conv1D``'s backward."""
+    from .conv import Conv1D
+
+    results = []
+    for seed in (0, 1):
+        g, x, w = _conv_case(seed)
+        layer = Conv1D(1, 1, len(w))
+        layer.params["W"][0, 0] = w
+        layer.forward(x[:, None, :])
+        dx = layer.backward(g[:, None, :])[:, 0]
+        try:
+            got_dw, got_dx = conv1d_backward(g.copy(), x.copy(), w.copy())
+        except (TypeError, ValueError) as err:
+            return [_say(False, f"Wrong: conv1d_backward should return two arrays (dw, dx) ({err}).", "")] * 2
+        results = [verdict("dL/dw", got_dw, layer.grads["W"][0, 0],
+                           hint="weight j meets x[:, t + j] at every output t: add g[:, t] * "
+                                "x[:, t + j] over the batch and over t."),
+                   verdict("dL/dx", got_dx, dx,
+                           hint="input position t + j fed output t through weight j: add "
+                                "g[:, t] * w[j] into dx[:, t + j] for every t and j.")]
+        if not all(ok for ok, _ in results):
+            break
+    return results
+
+
+def check_attention_weights(attention_weights):
+    """Exercise check: print whether ``attention_weights(Q, K)`` is softmax(Q K^T / sqrt(d)),
+    row by row, on two random cases."""
+    print(attention_weights_verdict(attention_weights)[1])
+
+
+def attention_weights_verdict(attention_weights):
+    """(ok, message) against ``attention.attention``'s weights."""
+    from .attention import attention
+
+    for seed in (0, 1):
+        rng = np.random.default_rng(seed)
+        Q, K = rng.normal(size=(3, 4)), rng.normal(size=(5, 4))
+        expected = attention(Q, K, np.zeros((5, 1)))[1]
+        result = verdict("A", attention_weights(Q.copy(), K.copy()), expected,
+                         hint="scores S = Q K^T / sqrt(d) with d = Q.shape[1] (one row per query), "
+                              "then a softmax along each row: exp(S - row max) / its row sum.")
+        if not result[0]:
+            return result
+    return result

@@ -20,7 +20,7 @@ import numpy as np
 from . import data as datasets
 from . import layerplots, nn, plots, training
 from ._checks import as_points, check_choice, check_number
-from .live import LiveFigure
+from .live import LiveFigure, snapshot_slider
 
 
 def _score(net, X, y):
@@ -113,9 +113,7 @@ def epoch_scrubber(net, history, X, y, X_val=None, y_val=None, resolution=70, in
     axes[0].set_title("after ... steps", fontsize=10)   # room for the title update writes
     fig.tight_layout()
     last = len(history.snapshots) - 1
-    slider = ipywidgets.IntSlider(0, 0, last, description="snapshot")
-    play = ipywidgets.Play(value=0, min=0, max=last, interval=interval, description="play")
-    ipywidgets.jslink((play, "value"), (slider, "value"))
+    slider, play = snapshot_slider(last, interval)
 
     def update(snapshot):
         step, weights = history.snapshots[snapshot]

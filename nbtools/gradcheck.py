@@ -83,9 +83,11 @@ def check_layer(layer, x, seed=0, h=1e-6):
     """Gradient-check one layer at input ``x``: returns {"x": err, "W": err, ...}.
 
     Uses the scalar f = sum(layer.forward(x) * g) for a fixed random g, whose gradient with
-    respect to the output is exactly g, so ``layer.backward(g)`` should return df/dx.
+    respect to the output is exactly g, so ``layer.backward(g)`` should return df/dx. ``x`` is a
+    batch: (n, features) for a dense layer, (n, channels, length) or (n, channels, height, width)
+    for a convolution, (n, time, features) for attention and recurrence.
     """
-    x = as_float_array(x, "x", ndim=2).copy()
+    x = as_float_array(x, "x", ndim=(2, 3, 4)).copy()
     g = make_rng(seed).normal(size=layer.forward(x).shape)
 
     def f():

@@ -11,12 +11,14 @@ Every experiment with sliders in the series has the same shape::
     live_figure(fig, update, hidden=IntSlider(1, 1, 16))      # slider -> update -> new picture
 
 ``live_figure`` returns a ``LiveFigure``, and so does every builder of the ``explore_*`` modules
-(``explore_graphs``, ``explore_networks``, ``explore_gradients``, ``explore_optimizers``). As a
+(``explore_graphs``, ``explore_networks``, ``explore_gradients``, ``explore_optimizers``, and those
+of notebooks 09-12). As a
 cell's last expression it shows its controls above the figure. Moving a control calls
 ``update(**values)`` with the values of *all* controls, then renders the figure again. The same
 can be done without a browser: ``live.set(x=0.5)`` moves controls by name and redraws once (what
 tests and a saved state do); ``live.update(...)`` only runs the update function;
-``live.values()`` reads every control.
+``live.values()`` reads every control. ``snapshot_slider`` makes the slider-and-play-button pair
+of the scrubbers that step through a training run.
 
 The figure is shown as a PNG in an ``ipywidgets.Image``. Rendering is kept fast by *blitting*, the
 trick animations use: the parts of the figure that stay put (axes, ticks, tick labels) are drawn
@@ -255,6 +257,16 @@ def live_figure(fig, update, dpi=None, still=(), **controls):
     Returns a ``LiveFigure``; as a cell's last expression it shows the controls and the figure.
     """
     return LiveFigure(fig, update, controls, dpi=dpi, still=still)
+
+
+def snapshot_slider(last, interval=300):
+    """A "snapshot" slider from 0 to ``last`` and a play button that moves it every ``interval`` ms
+    (linked in the browser): (slider, play). Pass the slider as a control and the button in
+    ``extras``, so that playing redraws as moving the slider does."""
+    slider = ipywidgets.IntSlider(0, 0, last, description="snapshot")
+    play = ipywidgets.Play(value=0, min=0, max=last, interval=interval, description="play")
+    ipywidgets.jslink((play, "value"), (slider, "value"))
+    return slider, play
 
 
 def _check_control_value(name, control, value):

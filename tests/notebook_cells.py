@@ -100,3 +100,16 @@ def verdicts(printed):
     """The word before the colon on each printed line: ``"Correct: W matches.\\nNot yet: b ..."``
     gives ``["Correct", "Not yet"]``."""
     return [line.split(":")[0] for line in printed.strip().splitlines()]
+
+
+def first_cell_namespace(path):
+    """A namespace prepared by the notebook's first code cell (its imports and constants)."""
+    namespace = {}
+    run_cell(code_cells(path, skip_tags=())[0], namespace)
+    return namespace
+
+
+def exercise_verdicts(path, namespace, stub_text, check_text, **answers):
+    """The verdicts of the check cell (see ``run_exercise``), with ``answers`` or else the stub's
+    placeholder."""
+    return verdicts(run_exercise(path, namespace, stub_text, check_text, **answers))

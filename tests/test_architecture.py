@@ -20,13 +20,15 @@ FLOORS = {
     "data": 1, "layers": 1, "losses": 1, "init": 1, "nn": 1, "blocks": 1, "optim": 1, "schedules": 1,
     "training": 1, "gradcheck": 1, "gradstats": 1, "autograd": 1, "autograd_nn": 1,
     "forward_mode": 1, "graphnet": 1, "landscapes": 1, "least_squares": 1, "walks": 1,
-    "netslice": 1, "expressivity": 1, "exercises": 1, "regularization": 1,
+    "netslice": 1, "expressivity": 1, "exercises": 1, "regularization": 1, "metrics": 1, "saliency": 1,
+    "conv": 1, "attention": 1, "recurrent": 1, "structure_tasks": 1,
     # floor 2: drawing
-    "plots": 2, "layerplots": 2, "graphdraw": 2, "gradplots": 2, "pathplots": 2,
+    "plots": 2, "layerplots": 2, "graphdraw": 2, "gradplots": 2, "pathplots": 2, "structureplots": 2,
+    "imageplots": 2, "classplots": 2,
     # floor 3: interactive
     "live": 3, "explore_graphs": 3, "explore_networks": 3, "explore_gradients": 3,
     "explore_optimizers": 3, "explore_regularization": 3,
-    "explore_expressivity": 3,
+    "explore_expressivity": 3, "explore_structure": 3, "explore_digits": 3,
 }
 ALLOWED = {  # third-party libraries a floor may import, beyond numpy and the standard library
     0: set(), 1: {"tqdm"}, 2: {"matplotlib"}, 3: {"matplotlib", "ipywidgets", "PIL", "IPython"},

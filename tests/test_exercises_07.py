@@ -10,21 +10,18 @@ import numpy as np
 import pytest
 
 from nbtools import blocks, gradstats, init
-from notebook_cells import cell_containing, code_cells, run_cell, run_exercise, verdicts
+from notebook_cells import cell_containing, exercise_verdicts, first_cell_namespace, run_exercise, verdicts
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_initialization_and_normalization.ipynb"
 
 
 @pytest.fixture(scope="module")
 def namespace():
-    ns = {}
-    run_cell(code_cells(NOTEBOOK, skip_tags=())[0], ns)  # the imports and constants
-    return ns
+    return first_cell_namespace(NOTEBOOK)  # the imports and constants
 
 
 def check_with(ns, stub_text, check_text, **answer):
-    """The verdicts of the check cell, with ``answer`` or else the stub's placeholder."""
-    return verdicts(run_exercise(NOTEBOOK, ns, stub_text, check_text, **answer))
+    return exercise_verdicts(NOTEBOOK, ns, stub_text, check_text, **answer)
 
 
 # ---- exercise 1: He initialization ------------------------------------------------------------------

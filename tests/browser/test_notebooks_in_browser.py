@@ -34,6 +34,8 @@ NOTEBOOKS = [
     ("notebooks/08_optimizers.ipynb", "steps"),
     ("notebooks/09_regularization_and_capacity.ipynb", "l2"),
     ("notebooks/10_depth_and_expressivity.ipynb", "bumps"),
+    ("notebooks/11_real_data_digits.ipynb", "snapshot"),
+    ("notebooks/12_beyond_dense_layers.ipynb", None),
 ]
 
 REDRAW_LIMIT = 2.0  # s: a slider must redraw its figure within this
