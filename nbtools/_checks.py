@@ -66,6 +66,9 @@ def as_labels(y, name, n=None, n_classes=None, X_name="X"):
         raise ValueError(f"{name} must be a 1-D array of class labels, got shape {arr.shape}.")
     if arr.dtype.kind not in "iub":
         if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            if arr.size and np.abs(arr).max() >= 2 ** 53:  # beyond this a float is not an exact integer
+                raise ValueError(f"{name} holds {np.abs(arr).max():g}, too large to be a class label; "
+                                 f"labels are 0, 1, ..., one per class.")
             arr = arr.astype(np.int64)
         else:
             raise TypeError(

@@ -19,6 +19,8 @@ def test_as_points_gives_float_points_and_integer_labels():
     ([[0, np.nan], [1, 1]], [0, 1], (), ValueError, r"X contains 1 NaN"),
     (np.ones((2, 3)), [0, 1], ("X_val", "y_val"), ValueError, r"X_val must have shape \(n, 2\)"),
     (np.ones((2, 2)), [0], ("X_val", "y_val"), ValueError, r"y_val has 1 labels but X_val has 2 rows"),
+    # a float this large casts to a meaningless int64 (numpy only warns): refused instead
+    (np.ones((2, 2)), [0.0, 1e300], (), ValueError, r"y holds 1e\+300, too large to be a class label"),
 ])
 def test_as_points_explains_bad_points_and_labels(X, y, names, error, pattern):
     with pytest.raises(error, match=pattern):
