@@ -48,6 +48,10 @@ TIMEOUT = 10  # s per cell while testing (the course's own limit is in its nbgra
 # (old, new): the solution with one piece of text replaced.
 MISTAKES = {
     "01_forward_pass": {
+        # first, so that nbgrader grades it too: numpy refuses at once, only its cell scores 0
+        "an answer that asks for 800 GB": (
+            "count_parameters", "def count_parameters(sizes):\n    return int(np.ones(10 ** 11).sum())",
+            {"test_count_parameters"}, "Unable to allocate"),
         "sigmoid overflows": (
             "sigmoid", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))",
             {"test_sigmoid"}, "e^1000 overflows"),
