@@ -21,9 +21,7 @@ on the solution and the first mistake) ten times faster.
 
 Needs nbgrader (the ``teach`` extra); nbgrader calls ``alembic`` from the environment's ``bin``.
 """
-import contextlib
 import copy
-import io
 import json
 import os
 import shutil
@@ -34,6 +32,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from notebook_cells import run_cell
 
 nbgrader_api = pytest.importorskip(
     "nbgrader.api", reason="nbgrader is not installed: pip install -e \".[teach]\"")
@@ -426,9 +426,9 @@ def failing_cells(nb):
         if c.cell_type != "code":
             continue
         try:
-            with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # a student's cell warns as it likes
-                exec(compile(c.source, "<cell>", "exec"), namespace)
+                run_cell(c.source, namespace)
         except Exception as error:  # noqa: BLE001  (a student's cell may raise anything)
             m = c.metadata.get("nbgrader", {})
             if m.get("grade"):
