@@ -22,6 +22,7 @@ per-layer gradient norms of every step, and parameter snapshots when asked. Trai
 (a non-finite loss, or one that explodes far above where it started) stops with a warning and is
 recorded in ``history.diverged``, so a plot of the history still draws.
 """
+import contextlib
 import math
 import time
 import warnings
@@ -182,10 +183,13 @@ def fit(net, X, y, loss=None, optimizer="adam", lr=0.01, epochs=100, batch_size=
         explode_factor = check_number(explode_factor, "explode_factor", low=1, low_open=True)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function callback(epoch, net, history), got {callback!r}.")
-    # the targets in the loss's own format, e.g. one-hot rows for softmax (this also checks X's width)
-    T = loss.targets(y, net.forward(X))
-    if validation is not None:
-        validation = _check_validation(net, loss, validation)
+    # the targets in the loss's own format, e.g. one-hot rows for softmax (this also checks X's
+    # width); with dropout off, so that checking draws no masks: training in one call or in
+    # several calls then draws the same masks
+    with dropout_off(net):
+        T = loss.targets(y, net.forward(X))
+        if validation is not None:
+            validation = _check_validation(net, loss, validation)
     rng, logits = make_rng(seed), uses_logits(net, loss)
     hist = History()
     norms = []
@@ -332,12 +336,28 @@ def _check_batchnorm_batches(net, n, batch_size):
                      f"for the last batch, e.g. batch_size={good}.")
 
 
-def _record_epoch(hist, net, X, T, loss, validation, l1=0.0, l2=0.0):
-    """Append the losses and accuracies after an epoch, measured with dropout off (every unit
-    used, as when the network predicts), and the weight penalty."""
+@contextlib.contextmanager
+def dropout_off(net):
+    """Inside ``with dropout_off(net):`` every Dropout layer of ``net`` is in evaluation mode
+    (every unit used, no mask drawn); afterwards each is back in the mode it had."""
     dropouts = [layer for layer in walk(net.layers) if isinstance(layer, Dropout) and layer.training]
     for layer in dropouts:
         layer.eval()
+    try:
+        yield net
+    finally:
+        for layer in dropouts:
+            layer.train()
+
+
+def _record_epoch(hist, net, X, T, loss, validation, l1=0.0, l2=0.0):
+    """Append the losses and accuracies after an epoch, measured with dropout off (every unit
+    used, as when the network predicts), and the weight penalty."""
+    with dropout_off(net):
+        _record_scores(hist, net, X, T, loss, validation, l1, l2)
+
+
+def _record_scores(hist, net, X, T, loss, validation, l1, l2):
     if validation:
         X_val, T_val = validation
         value, acc = _score(net, net.forward(X_val), T_val, loss)
@@ -347,8 +367,6 @@ def _record_epoch(hist, net, X, T, loss, validation, l1=0.0, l2=0.0):
     hist.train_loss.append(value)
     hist.train_acc.append(acc)
     hist.penalty.append(penalty(net, l1=l1, l2=l2))
-    for layer in dropouts:
-        layer.train()
 
 
 def _progress(bar, progress, t0, epoch, epochs):

@@ -193,3 +193,22 @@ def test_a_blow_up_is_reported_once_without_numpy_warnings():
         hist = fit(net, X, Y.astype(float), optimizer=optim.SGD(lr=1e150), epochs=5, batch_size=None, seed=0)
     assert [type(w.message) for w in caught] == [DivergenceWarning]
     assert hist.diverged and np.all(np.isfinite(hist.train_loss))
+
+
+def test_training_with_dropout_in_two_calls_equals_one_call():
+    """fit's checks before the first step run with dropout off, so they draw no masks: two calls
+    of one epoch (same optimizer, same shuffling generator) train exactly as one call of two."""
+    from nbtools import regularization
+
+    X, y = data.moons(n=40, noise=0.2, seed=1)
+    nets = [regularization.dropout_mlp([2, 8, 1], rate=0.5, seed=3) for _ in range(2)]
+    opts = [optim.Adam(lr=0.01) for _ in range(2)]
+    rngs = [np.random.default_rng(5) for _ in range(2)]
+    fit(nets[0], X, y, optimizer=opts[0], epochs=2, batch_size=8, seed=rngs[0], progress=False,
+        validation=(X, y))
+    for _ in range(2):
+        fit(nets[1], X, y, optimizer=opts[1], epochs=1, batch_size=8, seed=rngs[1],
+            progress=False, validation=(X, y))
+    for a, b in zip(nets[0].get_weights(), nets[1].get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert all(layer.training for layer in nets[1].layers if hasattr(layer, "rate"))
