@@ -194,3 +194,52 @@ def test_columns_and_holding():
     assert calls == [(0, 0, 0), (1, 2, 3)]
     with pytest.raises(ValueError, match="not both"):
         LiveFigure(fig, lambda a, b, c: None, controls, rows=[["a", "b", "c"]], columns=[["a", "b", "c"]])
+
+
+# ------------------------------------------------------------------ for animations
+
+def test_jpeg_frames_look_like_the_png_frames():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.imshow(np.linspace(0, 1, 100).reshape(10, 10), cmap="RdBu_r")
+    png = live_figure(fig, lambda k: None, k=ipywidgets.IntSlider(1))
+    fig2, ax2 = plt.subplots(figsize=(3, 2))
+    ax2.imshow(np.linspace(0, 1, 100).reshape(10, 10), cmap="RdBu_r")
+    jpeg = LiveFigure(fig2, lambda k: None, {"k": ipywidgets.IntSlider(1)}, image_format="jpeg")
+    assert jpeg.image.format == "jpeg" and jpeg.image.value[:3] == b"\xff\xd8\xff"  # JPEG's marker
+    a, b = pixels(png.image.value)[..., :3], pixels(jpeg.image.value)[..., :3]
+    assert a.shape == b.shape
+    assert np.median(np.abs(a.astype(int) - b.astype(int))) <= 2     # lossy, but close
+    with pytest.raises(ValueError, match="image_format"):
+        LiveFigure(plt.figure(), lambda: None, {}, image_format="gif")
+
+
+def test_set_still_draws_new_still_artists_with_the_fixed_part():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    dot, = ax.plot([0.5], [0.5], "o")
+    label = ax.text(0.1, 0.1, "old")
+    live = LiveFigure(fig, lambda x: dot.set_xdata([x]), {"x": ipywidgets.FloatSlider(0.3)},
+                      still=[label])
+    label.remove()
+    new = ax.text(0.1, 0.8, "new label")
+    live.set_still([new])
+    live.refresh(x=0.7)
+    blitted = pixels(live.render())         # a frame after the new label became still
+    live.fig.canvas.draw()
+    full = pixels(figure_png(live.fig, dpi=live.dpi))
+    assert not np.any(np.abs(blitted.astype(int) - full.astype(int)) > 8)
+    new.set_text("changed")         # a still artist is drawn once: frames keep its old picture
+    assert np.array_equal(pixels(live.render()), blitted)
+
+
+def test_on_main_thread_runs_at_once_there_and_queues_from_other_threads(monkeypatch):
+    loop = FakeLoop()
+    monkeypatch.setattr(live_module, "_main_loop", lambda: loop)
+    ran = []
+    live_module.on_main_thread(lambda: ran.append(threading.current_thread().name))
+    assert ran == [threading.main_thread().name] and loop.callbacks == []
+    worker = threading.Thread(target=live_module.on_main_thread, args=(lambda: ran.append("x"),))
+    worker.start()
+    worker.join()
+    assert ran == [threading.main_thread().name] and len(loop.callbacks) == 1
+    loop.callbacks[0]()
+    assert ran[-1] == "x"
