@@ -201,11 +201,14 @@ def next_key(page, handle, n):
 
 
 def measure_sliders(page, kernel, moves, warm_up=True):
-    """[(description, [ms per move], [breakdown per move])] for every slider on the page."""
+    """[(description, [ms per move], [breakdown per move])] for every slider on the page
+    (those shown: the playground hides the sliders of hidden layers it does not have)."""
     found = lab.sliders(page)
     results = []
     for i in range(found.count()):
         slider = found.nth(i)
+        if not slider.is_visible():
+            continue
         name = lab.description(slider) or f"slider {i + 1}"
         slider.scroll_into_view_if_needed()
         if slider.evaluate(lab.FIGURE_JS) is None:

@@ -21,19 +21,20 @@ FLOORS = {
     "training": 1, "gradcheck": 1, "gradstats": 1, "autograd": 1, "autograd_nn": 1,
     "forward_mode": 1, "graphnet": 1, "landscapes": 1, "least_squares": 1, "walks": 1,
     "netslice": 1, "expressivity": 1, "exercises": 1, "regularization": 1, "metrics": 1, "saliency": 1,
-    "conv": 1, "attention": 1, "recurrent": 1, "structure_tasks": 1,
+    "conv": 1, "attention": 1, "recurrent": 1, "structure_tasks": 1, "playground_state": 1,
+    "playground": 1,
     # floor 2: drawing
     "plots": 2, "layerplots": 2, "graphdraw": 2, "gradplots": 2, "pathplots": 2, "structureplots": 2,
-    "imageplots": 2, "classplots": 2,
+    "imageplots": 2, "classplots": 2, "playgroundplots": 2,
     # floor 3: interactive
     "live": 3, "explore_graphs": 3, "explore_networks": 3, "explore_gradients": 3,
     "explore_optimizers": 3, "explore_regularization": 3,
-    "explore_expressivity": 3, "explore_structure": 3, "explore_digits": 3,
+    "explore_expressivity": 3, "explore_structure": 3, "explore_digits": 3, "explore_playground": 3,
 }
 ALLOWED = {  # third-party libraries a floor may import, beyond numpy and the standard library
-    0: set(), 1: {"tqdm"}, 2: {"matplotlib"}, 3: {"matplotlib", "ipywidgets", "PIL", "IPython"},
+    0: set(), 1: {"tqdm"}, 2: {"matplotlib"}, 3: {"matplotlib", "ipywidgets", "ipyevents", "PIL", "IPython"},
 }
-THIRD_PARTY = {"matplotlib", "ipywidgets", "PIL", "IPython", "tqdm", "scipy", "torch"}
+THIRD_PARTY = {"matplotlib", "ipywidgets", "ipyevents", "PIL", "IPython", "tqdm", "scipy", "torch"}
 LONG = 400  # lines; a longer module says why in its docstring ("Longer than ...")
 
 

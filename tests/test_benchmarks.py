@@ -3,8 +3,8 @@
 The README sends readers to ``python benchmarks/NAME.py`` for its speed tables; a script broken by a
 change to nbtools would otherwise go unnoticed until someone needs the numbers. Each script runs
 once with its smallest settings (in a few seconds) and must exit cleanly and print its table.
-browser_sliders.py needs Debian's Chromium, as the browser tests do, and autograde.py needs nbgrader
-(the teach extra); without them, they are skipped.
+browser_sliders.py and playground_fps.py need Debian's Chromium, as the browser tests do, and
+autograde.py needs nbgrader (the teach extra); without them, they are skipped.
 """
 import importlib.util
 import os
@@ -26,9 +26,10 @@ RUNS = {
     "explore_optimizers.py": (["--moves", "1", "--steps", "20"], "rosenbrock"),
     "widgets.py": ([], "weight_sliders"),
     "browser_sliders.py": (["--notebooks", "00", "--moves", "1"], "00 "),
+    "playground_fps.py": (["--seconds", "1", "--epf", "1"], "   1 "),
     "autograde.py": (["--assignments", "01_forward_pass"], "01_forward_pass "),
 }
-NEEDS_BROWSER = {"browser_sliders.py"}
+NEEDS_BROWSER = {"browser_sliders.py", "playground_fps.py"}
 NEEDS_NBGRADER = {"autograde.py"}
 
 

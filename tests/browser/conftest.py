@@ -1,15 +1,19 @@
-"""Fixtures for the browser tests: a JupyterLab server and a headless Chromium driven by Playwright.
+"""Fixtures for the browser tests: a JupyterLab server, Voilà serving notebook 13's playground,
+and a headless Chromium driven by Playwright.
 
 The server and the browser are started by the functions of lab.py (next to this file), which the
 benchmark benchmarks/browser_sliders.py uses too. Without Debian's Chromium at /usr/bin/chromium
 (`.ci/run` installs it), or without the playwright package, the browser tests are skipped and say
 why.
 """
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 import lab
+
+PLAYGROUND = lab.ROOT / "notebooks" / "13_playground.ipynb"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -28,16 +32,34 @@ def chromium_path():
     return lab.CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def lab_server(tmp_path_factory, chromium_path):
+@contextmanager
+def running(start, *args):
+    """The server ``start(*args)`` starts, stopped at the end; the test fails, saying why, when
+    it does not start."""
     try:
-        server = lab.start_lab(tmp_path_factory.mktemp("jupyter"))
+        server = start(*args)
     except lab.LabError as error:
         pytest.fail(str(error))
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory, chromium_path):
+    with running(lab.start_lab, tmp_path_factory.mktemp("jupyter")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def voila_playground(tmp_path_factory, chromium_path):
+    """Voilà serving notebook 13 as the app, at ``voila_playground.url + "/"``; each page opened
+    on it gets a kernel of its own."""
+    if not PLAYGROUND.is_file():
+        pytest.skip(f"{PLAYGROUND.relative_to(lab.ROOT)} does not exist yet")
+    with running(lab.start_voila, PLAYGROUND, tmp_path_factory.mktemp("voila")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

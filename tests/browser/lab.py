@@ -1,14 +1,16 @@
 """JupyterLab in headless Chromium: start a server, open a notebook, Run All, move a slider.
 
-Plain functions shared by the browser tests (conftest.py, test_notebooks_in_browser.py) and by
-benchmarks/browser_sliders.py. Nothing here is pytest-specific: a step that does not work raises
-``LabError`` with what went wrong.
+Plain functions shared by the browser tests (conftest.py, test_notebooks_in_browser.py,
+test_playground.py) and by benchmarks/browser_sliders.py and benchmarks/playground_fps.py.
+Nothing here is pytest-specific: a step that does not work raises ``LabError`` with what went
+wrong.
 
 The browser is Debian's Chromium at /usr/bin/chromium, driven by the playwright package (its own
 browser download is never used). The server is `jupyter lab` from this very Python, on 127.0.0.1
 with a free port and a random token, serving the project root, with throw-away workspace,
 settings, config and runtime folders so nothing a person has set up changes what runs. It is
-stopped at the end by its process id.
+stopped at the end by its process id. ``start_voila`` does the same for `voila`, which serves one
+notebook as an app (notebook 13's playground).
 """
 import json
 import os
@@ -167,18 +169,8 @@ def start_lab(home):
         plugin, file_name = name.rsplit("/", 1)
         (settings / plugin).mkdir(parents=True, exist_ok=True)
         (settings / plugin / file_name).write_text(json.dumps(values))
-    for sub in ("workspaces", "config", "runtime", "ipython"):
-        (home / sub).mkdir()
-
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)  # kernels must draw inline figures, whatever the caller uses
-    env.update({
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "IPYTHONDIR": str(home / "ipython"),
-        "JUPYTER_PLATFORM_DIRS": "1",
-        "PYTHONUNBUFFERED": "1",
-    })
+    (home / "workspaces").mkdir()
+    env = _scratch_env(home)
     port, token = _free_port(), secrets.token_hex(24)
     log_path = home / "server.log"
     command = [
@@ -196,24 +188,102 @@ def start_lab(home):
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     server = LabServer(process, port, token, log_path, runtime_dir=home / "runtime")
+    return _when_answering(server, "jupyter lab", f"{server.url}/api/status?token={token}")
+
+
+def _scratch_env(home):
+    """The environment for a server whose config, runtime and IPython folders are new folders
+    in ``home``."""
+    for sub in ("config", "runtime", "ipython"):
+        (home / sub).mkdir()
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # kernels must draw inline figures, whatever the caller uses
+    env.update({
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def _when_answering(server, name, url):
+    """``server`` once ``url`` answers 200. If its process ends first, or it does not answer
+    within SERVER_START_TIMEOUT, stop it and raise LabError with the end of its log."""
+    process = server.process
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
             if process.poll() is not None:
-                raise LabError(f"jupyter lab exited with status {process.returncode}:\n"
+                raise LabError(f"{name} exited with status {process.returncode}:\n"
                                f"{server.log()}")
             try:
-                if _get(f"{server.url}/api/status?token={token}")[0] == 200:
+                if _get(url)[0] == 200:
                     return server
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
             if time.monotonic() > deadline:
-                raise LabError(f"jupyter lab did not answer within {SERVER_START_TIMEOUT} s:\n"
+                raise LabError(f"{name} did not answer within {SERVER_START_TIMEOUT} s:\n"
                                f"{server.log()}")
             time.sleep(0.5)
     except BaseException:
         server.stop()
         raise
+
+
+class VoilaServer:
+    """A running `voila`: its base url (the app itself when it serves one notebook) and its log."""
+
+    def __init__(self, process, port, log_path):
+        self.process = process
+        self.port = port
+        self.log_path = log_path
+        self.url = f"http://127.0.0.1:{port}"
+
+    log = LabServer.log
+
+    def stop(self):
+        """End the server by its process id (SIGTERM, on which Voilà shuts its kernels down)."""
+        process = self.process
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def start_voila(notebook_path, home):
+    """Start `voila` on ``notebook_path``, with its scratch folders in the empty folder ``home``;
+    return the VoilaServer once it answers. Stop it with ``server.stop()``.
+
+    A notebook is served as the app at ``server.url + "/"``; the query string of that address
+    (``/?v=1&...``) reaches the notebook's kernel as the environment variable QUERY_STRING. A
+    folder is served as a tree: its notebook ``x.ipynb`` is at
+    ``server.url + "/voila/render/x.ipynb"`` (the query string works there too). Every page
+    opened starts a kernel of its own, which runs until the server stops: Voilà's request to
+    end it when the page closes is refused (its XSRF check), so a test pauses what it started.
+    """
+    notebook_path, home = Path(notebook_path).resolve(), Path(home)
+    if not notebook_path.exists():
+        raise LabError(f"voila cannot serve {notebook_path}: there is no such notebook or folder")
+    env = _scratch_env(home)
+    port = _free_port()
+    log_path = home / "voila.log"
+    command = [
+        sys.executable, "-m", "voila", str(notebook_path),
+        "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
+        f"--Voila.connection_dir_root={home / 'runtime'}",  # its kernels' files (default: /tmp)
+    ]
+    cwd = notebook_path if notebook_path.is_dir() else notebook_path.parent
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    server = VoilaServer(process, port, log_path)
+    # A static file of Voilà's page: asking for the app itself would start a kernel.
+    return _when_answering(server, "voila", f"{server.url}/voila/static/voila.js")
 
 
 @contextmanager

@@ -36,6 +36,7 @@ NOTEBOOKS = [
     ("notebooks/10_depth_and_expressivity.ipynb", "bumps"),
     ("notebooks/11_real_data_digits.ipynb", "snapshot"),
     ("notebooks/12_beyond_dense_layers.ipynb", None),
+    ("notebooks/13_playground.ipynb", "noise (%)"),
 ]
 
 REDRAW_LIMIT = 2.0  # s: a slider must redraw its figure within this
