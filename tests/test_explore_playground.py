@@ -6,6 +6,7 @@ here from the picture's size and the output axes' place in the figure; the anima
 real asyncio event loop, as in the kernel.
 """
 import asyncio
+import threading
 import io
 
 import matplotlib
@@ -296,6 +297,27 @@ def test_a_point_off_the_plane_or_of_a_class_that_does_not_exist_is_refused():
 
 # ---- the animation -------------------------------------------------------------------------------
 
+def run_in_own_thread(coroutine_function):
+    """``asyncio.run(coroutine_function())`` on a thread of its own, and its result. (On the main
+    thread an event loop may already run: the browser tests' playwright keeps one there for the
+    whole session.) The Playground, outside a kernel, starts its play loop on the loop of the
+    thread that presses play, as it does on the kernel's loop in a notebook."""
+    result = {}
+
+    def target():
+        try:
+            result["value"] = asyncio.run(coroutine_function())
+        except BaseException as error:      # handed to the test's thread
+            result["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
 def test_play_trains_frame_after_frame_without_blocking_and_pause_stops_it():
     pg = Playground(State(epf=2))
     ticks = []
@@ -318,7 +340,7 @@ def test_play_trains_frame_after_frame_without_blocking_and_pause_stops_it():
         ticker.cancel()
         return paused_at, ticks_while_playing
 
-    paused_at, ticks_while_playing = asyncio.run(run())
+    paused_at, ticks_while_playing = run_in_own_thread(run)
     assert paused_at >= 2 * 3                                  # at least three frames of 2 epochs
     assert paused_at % 2 == 0
     assert pg.session.epoch - paused_at <= 2                   # stopped within one frame
@@ -340,7 +362,7 @@ def test_play_pauses_by_itself_after_the_play_limit(monkeypatch):
             if not pg.play.value:
                 break
 
-    asyncio.run(run())
+    run_in_own_thread(run)
     assert pg.play.value is False and pg.play.description == "play"
     assert "paused after" in pg.message.value and pg.session.epoch >= 2
 
@@ -355,7 +377,7 @@ def test_play_stops_by_itself_when_training_diverges():
             if not pg.play.value:
                 break
 
-    asyncio.run(run())
+    run_in_own_thread(run)
     assert pg.play.value is False and pg.play.description == "play"
     assert "learning rate" in pg.session.message
     assert pg.art["message"].get_visible() and "diverged" in pg.art["message"].get_text()

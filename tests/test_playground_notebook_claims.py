@@ -121,24 +121,26 @@ def test_5_the_sines_and_the_bigger_network_together(texts, runs):
 
 
 def test_6_too_large_a_step(texts, runs):
+    """A chaotic run: its losses differ in their details from one processor to another (numpy's
+    exp and log round differently with and without AVX-512), so the notebook says only what holds
+    on every one of them (checked on a baseline CPU, with the 2-ulp probe and at the oldest
+    versions)."""
     assert decode(texts[6]).lr == 10.0
     losses = np.array(runs[6].train_loss)
     assert round(losses[0], 2) == 0.70                             # "0.70 at the start"
-    assert round(np.median(losses[-50:]), 1) == 1.7                # "half the time above 1.7"
-    assert losses[-50:].min() > 0.8 and losses[-50:].max() > 4     # "between 0.8 and 4.2"
-    assert losses[-50:].min() > losses[0]                          # "stays far above"
+    assert losses[-50:].min() > losses[0]                          # "never back down to it"
+    assert np.median(losses[-50:]) > 1.0                           # "mostly above 1"
     assert np.sum(np.diff(losses) > 0) >= 30                      # "jumps around"
 
 
 def test_6_the_hidden_layers_saturate_and_their_gradients_vanish(runs):
-    """'the bars of the two hidden layers fall to about 1e-7 while the output layer's stays
-    large': compared with the same network at the default learning rate 0.03."""
-    calm = Session(State())
-    calm.train(EPOCHS)
+    """'the bars of the two hidden layers fall a thousand times or more below the output layer's,
+    which stays at about 0.4'."""
     wild = runs[6].grad_norms
-    assert np.all(wild[:2] < 1e-5) and np.all(np.log10(wild[:2]).round() >= -8), wild
-    assert wild[2] > 10 * calm.grad_norms[2]                       # the output layer's: large
-    hidden = runs[6].predict(runs[6].X_train) is not None and runs[6].net.a[1]
+    assert np.all(wild[:2] * 1000 < wild[2]), wild
+    assert round(wild[2], 1) == 0.4, wild
+    runs[6].predict(runs[6].X_train)
+    hidden = np.concatenate([a.ravel() for a in runs[6].net.a[1:-1]])
     assert np.mean(np.abs(hidden) > 0.99) > 0.9                    # tanh at +-1: saturated
 
 

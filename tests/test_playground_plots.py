@@ -36,12 +36,20 @@ def whitish(rgba):
     return np.all(np.asarray(rgba)[..., :3] > 0.9, axis=-1)
 
 
+def every_warning_an_error():
+    """Inside ``warnings.catch_warnings()``: a warning from the drawing is an error, except a
+    library's deprecation notice about another library (matplotlib 3.7 calls pyparsing by names
+    newer pyparsing deprecates), which nbtools can do nothing about."""
+    warnings.simplefilter("error")
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="(matplotlib|pyparsing)")
+
+
 def drawn(state, epochs=2):
     """A session trained ``epochs`` epochs and its pictures, drawn then updated, with every warning
     an error."""
     session = Session(state)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        every_warning_an_error()
         art = pp.draw(session)
         session.train(epochs)
         pp.update(art, session)
@@ -233,7 +241,7 @@ def test_huge_weights_still_draw_without_warnings(value):
     for p in session.net.parameters():
         p[...] = value
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        every_warning_an_error()
         art = pp.draw(session)
         art["fig"].canvas.draw()
 
@@ -244,7 +252,7 @@ def test_nan_weights_draw_without_warnings(value):
     for p in session.net.parameters():
         p[...] = value
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        every_warning_an_error()
         pp.draw(session)["fig"].canvas.draw()
 
 
