@@ -26,7 +26,7 @@ import warnings
 
 import numpy as np
 
-from . import data, nn, optim, regularization, training
+from . import data, gradstats, nn, optim, regularization, training
 from ._checks import as_float_array, check_choice, check_number
 from .playground_state import State
 
@@ -161,8 +161,7 @@ def loss_name(state):
 
 def make_optimizer(state):
     state = _check_state(state)
-    name = {"sgd": "sgd", "momentum": "momentum", "adam": "adam"}[state.optimizer]
-    return optim.get_optimizer(name, lr=state.lr)
+    return optim.get_optimizer(state.optimizer, lr=state.lr)    # sgd, momentum or adam
 
 
 class Session:
@@ -200,14 +199,10 @@ class Session:
     def _gradient_norms(self, loss):
         """Before training: ||dL/dW|| of every layer on the whole training set (the bars of the
         picture at epoch 0); returns the training loss."""
-        out, logits = self.net.forward(self.F_train), training.uses_logits(self.net, loss)
-        value, grad = loss.value_and_grad(self.net.z[-1] if logits else out,
-                                          loss.targets(self.T_train, out), logits)
+        stats = gradstats.layer_stats(self.net, self.F_train, self.T_train, loss)
+        self.grad_norms = stats["grad_W"]
         self.net.zero_grad()
-        self.net.backward(grad, wrt="z" if logits else "a")
-        self.grad_norms = np.array([np.linalg.norm(d.grads["W"]) for d in self.net.dense])
-        self.net.zero_grad()
-        return float(value)
+        return stats["loss"]
 
     def _targets(self, y):
         """Targets in the loss's format: labels, one-hot rows for squared error with a softmax,

@@ -152,12 +152,7 @@ class LabServer:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
+                _terminate(process, 10)
 
 
 def start_lab(home):
@@ -245,14 +240,19 @@ class VoilaServer:
 
     def stop(self):
         """End the server by its process id (SIGTERM, on which Voilà shuts its kernels down)."""
-        process = self.process
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        if self.process.poll() is None:
+            _terminate(self.process, 20)
+
+
+def _terminate(process, timeout):
+    """End ``process`` (one this module started) with SIGTERM; kill it if it is still there
+    after ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def start_voila(notebook_path, home):
